@@ -1,0 +1,38 @@
+// Layering is enforced here (DESIGN.md "Layers of the code"): imports go downward only.
+import tseslint from 'typescript-eslint';
+
+const sub = ['image', 'layer', 'runtime', 'network', 'volume', 'build', 'registry'];
+const up = (...dirs) => dirs.flatMap((d) => ['../', '../../', '../../../', '../../../../'].flatMap((p) => [`${p}${d}`, `${p}${d}/**`]));
+const childProcess = { name: 'node:child_process', message: 'child_process only in runtime/, network/, layer/, build/ (and tests).' };
+const childProcessBare = { name: 'child_process', message: childProcess.message };
+const sqlite = { name: 'better-sqlite3', message: 'better-sqlite3 only in store/.' };
+const fsBan = ['node:fs', 'fs', 'node:fs/promises', 'fs/promises'].map((name) => ({ name, message: 'api/ holds no filesystem access: ask the engine.' }));
+
+function rule(patterns, paths = []) {
+  return { 'no-restricted-imports': ['error', { patterns: patterns.length ? [{ group: patterns, message: 'Import goes against the layering of DESIGN.md.' }] : [], paths }] };
+}
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', 'native/**'] },
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-explicit-any': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+  // cli speaks only the API: client and api-types, never the daemon's internals
+  { files: ['src/cli/**/*.ts'], rules: rule(up('api', 'engine', 'daemon', 'store', 'compose-internal', ...sub), [childProcess, childProcessBare, sqlite]) },
+  { files: ['src/client/**/*.ts'], rules: rule(up('cli', 'api', 'engine', 'daemon', 'store', ...sub), [childProcess, childProcessBare, sqlite]) },
+  { files: ['src/api-types/**/*.ts'], rules: rule(up('cli', 'client', 'api', 'engine', 'daemon', 'store', 'util', ...sub)) },
+  // api: HTTP → engine calls; no filesystem, no subsystem internals
+  { files: ['src/api/**/*.ts'], rules: rule(up('cli', 'client', 'daemon', 'store', ...sub), [childProcess, childProcessBare, sqlite, ...fsBan]) },
+  { files: ['src/engine/**/*.ts'], rules: rule(up('cli', 'client', 'api', 'daemon'), [childProcess, childProcessBare, sqlite]) },
+  // subsystems never import siblings, the engine, or the wire types
+  ...sub.map((s) => ({
+    files: [`src/${s}/**/*.ts`],
+    rules: rule(up('cli', 'client', 'api', 'api-types', 'engine', 'daemon', ...sub.filter((o) => o !== s)),
+      ['runtime', 'network', 'layer', 'build'].includes(s) ? [sqlite] : [childProcess, childProcessBare, sqlite]),
+  })),
+  { files: ['src/store/**/*.ts', 'src/util/**/*.ts'], rules: rule(up('cli', 'client', 'api', 'api-types', 'engine', 'daemon', ...sub)) },
+);

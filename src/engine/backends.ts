@@ -1,0 +1,100 @@
+import type { Readable } from 'node:stream';
+import type {
+  ContainerCreateRequest, ContainerCreateResponse, ContainerInspect, ContainerPruneResponse,
+  ContainerStats, ContainerSummary, ContainerTopResponse, ContainerWaitResponse, EventMessage,
+  ExecCreateRequest, ExecInspect, ImageDeleteResponseItem, ImageInspect, ImageSummary,
+  SystemInfo, SystemVersion,
+} from '../api-types';
+import type { StdioStream, TerminalSize } from '../runtime';
+
+export type { StdioStream, TerminalSize, LogEntry, OutputChunk } from '../runtime';
+
+/**
+ * What the API layer may ask of the engine, one interface per resource (as Moby's routers
+ * take a backend). Handlers parse, make one call here, and shape the reply.
+ * Every method throws typed errors from util/errors with Docker's status and wording.
+ */
+
+/** Docker's filters query parameter, decoded: {"status": ["exited"], "label": ["a=b"]}. */
+export type Filters = Record<string, string[]>;
+
+export interface LogsOptions {
+  follow: boolean;
+  stdout: boolean;
+  stderr: boolean;
+  since: number;
+  until: number;
+  timestamps: boolean;
+  tail: number; // -1 = all
+}
+
+export interface AttachOptions {
+  stream: boolean;
+  logs: boolean;
+  stdin: boolean;
+  stdout: boolean;
+  stderr: boolean;
+  detachKeys?: string;
+}
+
+/** A hijacked session: output chunks plus stdin; `tty` decides the framing. */
+export interface AttachSession extends StdioStream {
+  tty: boolean;
+  /** resolves when the output has ended (container exited, or detached) */
+  done: Promise<void>;
+}
+
+export interface ContainerBackend {
+  create(name: string | undefined, req: ContainerCreateRequest): Promise<ContainerCreateResponse>;
+  list(opts: { all: boolean; limit: number; size: boolean; filters: Filters }): Promise<ContainerSummary[]>;
+  inspect(ref: string, size: boolean): Promise<ContainerInspect>;
+  start(ref: string): Promise<void>;
+  stop(ref: string, timeoutSec?: number, signal?: string): Promise<void>;
+  restart(ref: string, timeoutSec?: number, signal?: string): Promise<void>;
+  kill(ref: string, signal?: string): Promise<void>;
+  /** condition: not-running (default) | next-exit | removed */
+  wait(ref: string, condition: string, abort?: AbortSignal): Promise<ContainerWaitResponse>;
+  remove(ref: string, opts: { force: boolean; volumes: boolean }): Promise<void>;
+  /** objectMode Readable of runtime LogEntry */
+  logs(ref: string, opts: LogsOptions, abort?: AbortSignal): Promise<{ tty: boolean; entries: Readable }>;
+  attach(ref: string, opts: AttachOptions): Promise<AttachSession>;
+  resize(ref: string, size: TerminalSize): Promise<void>;
+  top(ref: string, psArgs?: string): Promise<ContainerTopResponse>;
+  rename(ref: string, newName: string): Promise<void>;
+  pause(ref: string): Promise<void>;
+  unpause(ref: string): Promise<void>;
+  /** one-shot when !stream; otherwise a stats object about every second until abort */
+  stats(ref: string, stream: boolean, abort?: AbortSignal): AsyncIterable<ContainerStats>;
+  prune(filters: Filters): Promise<ContainerPruneResponse>;
+}
+
+export interface ExecBackend {
+  create(containerRef: string, req: ExecCreateRequest): Promise<{ Id: string }>;
+  /** detach: runs in the background and resolves with null */
+  start(execId: string, opts: { detach: boolean; tty: boolean; consoleSize?: TerminalSize }): Promise<AttachSession | null>;
+  resize(execId: string, size: TerminalSize): Promise<void>;
+  inspect(execId: string): Promise<ExecInspect>;
+}
+
+export interface ImageBackend {
+  list(opts: { all: boolean; filters: Filters; digests: boolean }): Promise<ImageSummary[]>;
+  inspect(ref: string): Promise<ImageInspect>;
+  /** POST /images/create?fromSrc=-|URL: objectMode Readable of ProgressMessage */
+  import(source: Readable | string, opts: { repo?: string; tag?: string; changes: string[]; message?: string; platform?: string }): Readable;
+  tag(ref: string, repo: string, tag?: string): Promise<void>;
+  remove(ref: string, opts: { force: boolean; noPrune: boolean }): Promise<ImageDeleteResponseItem[]>;
+}
+
+export interface SystemBackend {
+  version(): Promise<SystemVersion>;
+  info(): Promise<SystemInfo>;
+  /** past events in [since, until] then, when until is 0/future, live ones until abort */
+  events(opts: { since?: number; until?: number; filters: Filters }, abort: AbortSignal): AsyncIterable<EventMessage>;
+}
+
+export interface Backends {
+  containers: ContainerBackend;
+  execs: ExecBackend;
+  images: ImageBackend;
+  system: SystemBackend;
+}
