@@ -31,8 +31,11 @@ export interface OciRuntime {
   /** `ps` of the container's processes (ps_args as Docker's top). */
   top(id: string, psArgs?: string): Promise<{ titles: string[]; processes: string[][] }>;
   stats(id: string): Promise<CgroupStats>;
-  /** Reads the log conmon writes, as Docker's logs endpoint needs it. */
-  logs(id: string, opts: LogReadOptions): Readable; // objectMode of LogEntry
+  /**
+   * Reads the log conmon writes (the path given to create() as io.logPath), as Docker's logs
+   * endpoint needs it; works after the container exited and was deleted from the runtime.
+   */
+  logs(logPath: string, opts: LogReadOptions): Readable; // objectMode of LogEntry
 }
 
 export interface TerminalSize { rows: number; cols: number }
