@@ -1,0 +1,195 @@
+/**
+ * Typed Docker Engine API 1.41 client: one method per endpoint the CLI uses. Streams come
+ * back as async iterables (JSON objects) or raw readables (logs); attach and exec start
+ * hijack the connection.
+ */
+import type { IncomingMessage } from 'node:http';
+import type { Readable } from 'node:stream';
+import type {
+  ContainerCreateRequest, ContainerCreateResponse, ContainerInspect, ContainerPruneResponse,
+  ContainerStats, ContainerSummary, ContainerTopResponse, ContainerWaitResponse, EventMessage,
+  ExecCreateRequest, ExecInspect, ExecStartRequest, ImageDeleteResponseItem, ImageInspect,
+  ImageSummary, ProgressMessage, SystemInfo, SystemVersion,
+} from '../api-types';
+import { hostFromEnv, parseHost, type Endpoint } from './endpoint';
+import { jsonLines } from './json-stream';
+import { Transport, type HijackedConnection, type Query } from './transport';
+
+/** Filters as the CLI collects them: key → values. Sent in docker's map form. */
+export type Filters = Record<string, string[]>;
+
+export function encodeFilters(f?: Filters): string | undefined {
+  if (!f || Object.keys(f).length === 0) return undefined;
+  const out: Record<string, Record<string, boolean>> = {};
+  for (const [k, vs] of Object.entries(f)) {
+    out[k] = {};
+    for (const v of vs) out[k][v] = true;
+  }
+  return JSON.stringify(out);
+}
+
+const enc = encodeURIComponent;
+
+export interface ContainerListOptions { all?: boolean; limit?: number; size?: boolean; filters?: Filters }
+export interface RemoveOptions { force?: boolean; volumes?: boolean; link?: boolean }
+export interface LogsOptions {
+  follow?: boolean; stdout?: boolean; stderr?: boolean; since?: string; until?: string;
+  timestamps?: boolean; tail?: string; details?: boolean;
+}
+export interface AttachOptions { stream?: boolean; stdin?: boolean; stdout?: boolean; stderr?: boolean; logs?: boolean; detachKeys?: string }
+export type WaitCondition = 'not-running' | 'next-exit' | 'removed';
+export interface ImageListOptions { all?: boolean; digests?: boolean; filters?: Filters }
+export interface ImportOptions { repo?: string; tag?: string; message?: string; changes?: string[]; platform?: string }
+export interface EventsOptions { since?: string; until?: string; filters?: Filters }
+
+/** A wait registered with the daemon; `result` settles when the condition is met. */
+export interface PendingWait { result: Promise<ContainerWaitResponse> }
+
+export class EngineClient {
+  readonly transport: Transport;
+
+  constructor(readonly endpoint: Endpoint = parseHost(hostFromEnv())) {
+    this.transport = new Transport(endpoint);
+  }
+
+  /** `-H` wins over BERTH_HOST, which wins over DOCKER_HOST. */
+  static fromHost(host?: string): EngineClient {
+    return new EngineClient(parseHost(host || hostFromEnv()));
+  }
+
+  close(): void { this.transport.close(); }
+
+  // ---- system
+  async ping(): Promise<string> {
+    const res = await this.transport.request('GET', '/_ping');
+    let s = '';
+    for await (const c of res) s += String(c);
+    return s;
+  }
+  version(): Promise<SystemVersion> { return this.transport.json('GET', '/version'); }
+  info(): Promise<SystemInfo> { return this.transport.json('GET', '/info'); }
+  async *events(o: EventsOptions = {}): AsyncGenerator<EventMessage> {
+    const res = await this.transport.request('GET', '/events', { query: { since: o.since, until: o.until, filters: encodeFilters(o.filters) } });
+    yield* jsonLines<EventMessage>(res);
+  }
+
+  // ---- containers
+  containerCreate(body: ContainerCreateRequest, name?: string, platform?: string): Promise<ContainerCreateResponse> {
+    return this.transport.json('POST', '/containers/create', { query: { name: name || undefined, platform: platform || undefined }, json: body });
+  }
+  containerList(o: ContainerListOptions = {}): Promise<ContainerSummary[]> {
+    return this.transport.json('GET', '/containers/json', { query: { all: o.all || undefined, limit: o.limit, size: o.size || undefined, filters: encodeFilters(o.filters) } });
+  }
+  containerInspect(id: string, size = false): Promise<ContainerInspect> {
+    return this.transport.json('GET', `/containers/${enc(id)}/json`, { query: { size: size || undefined } });
+  }
+  async containerStart(id: string, detachKeys?: string): Promise<void> {
+    await this.transport.call('POST', `/containers/${enc(id)}/start`, { query: { detachKeys } });
+  }
+  async containerStop(id: string, timeout?: number, signal?: string): Promise<void> {
+    await this.transport.call('POST', `/containers/${enc(id)}/stop`, { query: { t: timeout, signal } });
+  }
+  async containerRestart(id: string, timeout?: number, signal?: string): Promise<void> {
+    await this.transport.call('POST', `/containers/${enc(id)}/restart`, { query: { t: timeout, signal } });
+  }
+  async containerKill(id: string, signal?: string): Promise<void> {
+    await this.transport.call('POST', `/containers/${enc(id)}/kill`, { query: { signal } });
+  }
+  async containerRemove(id: string, o: RemoveOptions = {}): Promise<void> {
+    await this.transport.call('DELETE', `/containers/${enc(id)}`, { query: { force: o.force || undefined, v: o.volumes || undefined, link: o.link || undefined } });
+  }
+  async containerPause(id: string): Promise<void> { await this.transport.call('POST', `/containers/${enc(id)}/pause`); }
+  async containerUnpause(id: string): Promise<void> { await this.transport.call('POST', `/containers/${enc(id)}/unpause`); }
+  async containerRename(id: string, name: string): Promise<void> {
+    await this.transport.call('POST', `/containers/${enc(id)}/rename`, { query: { name } });
+  }
+  async containerResize(id: string, height: number, width: number): Promise<void> {
+    await this.transport.call('POST', `/containers/${enc(id)}/resize`, { query: { h: height, w: width } });
+  }
+  containerTop(id: string, psArgs?: string): Promise<ContainerTopResponse> {
+    return this.transport.json('GET', `/containers/${enc(id)}/top`, { query: { ps_args: psArgs || undefined } });
+  }
+  containerPrune(filters?: Filters): Promise<ContainerPruneResponse> {
+    return this.transport.json('POST', '/containers/prune', { query: { filters: encodeFilters(filters) } });
+  }
+  /** The raw log stream: stdcopy-framed unless the container has a TTY. */
+  containerLogs(id: string, o: LogsOptions): Promise<IncomingMessage> {
+    const q: Query = {
+      follow: o.follow || undefined, stdout: o.stdout ?? true, stderr: o.stderr ?? true, since: o.since, until: o.until,
+      timestamps: o.timestamps || undefined, tail: o.tail, details: o.details || undefined,
+    };
+    return this.transport.request('GET', `/containers/${enc(id)}/logs`, { query: q });
+  }
+  containerAttach(id: string, o: AttachOptions): Promise<HijackedConnection> {
+    const q: Query = { stream: o.stream ?? true, stdin: o.stdin || undefined, stdout: o.stdout || undefined, stderr: o.stderr || undefined, logs: o.logs || undefined, detachKeys: o.detachKeys };
+    return this.transport.hijack('POST', `/containers/${enc(id)}/attach`, { query: q });
+  }
+  /**
+   * Registers a wait: resolves once the daemon has sent the response headers (it does so as
+   * soon as the waiter is in place), so `run` can start the container without a race.
+   */
+  async containerWait(id: string, condition: WaitCondition = 'not-running'): Promise<PendingWait> {
+    const res = await this.transport.request('POST', `/containers/${enc(id)}/wait`, { query: { condition } });
+    const result = (async () => {
+      let text = '';
+      for await (const c of res) text += String(c);
+      return JSON.parse(text) as ContainerWaitResponse;
+    })();
+    result.catch(() => undefined);
+    return { result };
+  }
+  async *containerStats(id: string, stream: boolean): AsyncGenerator<ContainerStats> {
+    const res = await this.transport.request('GET', `/containers/${enc(id)}/stats`, { query: { stream } });
+    yield* jsonLines<ContainerStats>(res);
+  }
+
+  // ---- exec
+  execCreate(id: string, body: ExecCreateRequest): Promise<{ Id: string }> {
+    return this.transport.json('POST', `/containers/${enc(id)}/exec`, { json: body });
+  }
+  execStart(execId: string, body: ExecStartRequest): Promise<HijackedConnection> {
+    return this.transport.hijack('POST', `/exec/${enc(execId)}/start`, { json: body });
+  }
+  async execStartDetached(execId: string, body: ExecStartRequest): Promise<void> {
+    await this.transport.call('POST', `/exec/${enc(execId)}/start`, { json: { ...body, Detach: true } });
+  }
+  async execResize(execId: string, height: number, width: number): Promise<void> {
+    await this.transport.call('POST', `/exec/${enc(execId)}/resize`, { query: { h: height, w: width } });
+  }
+  execInspect(execId: string): Promise<ExecInspect> { return this.transport.json('GET', `/exec/${enc(execId)}/json`); }
+
+  // ---- images
+  imageList(o: ImageListOptions = {}): Promise<ImageSummary[]> {
+    return this.transport.json('GET', '/images/json', { query: { all: o.all || undefined, digests: o.digests || undefined, filters: encodeFilters(o.filters) } });
+  }
+  imageInspect(name: string): Promise<ImageInspect> { return this.transport.json('GET', `/images/${enc(name)}/json`); }
+  async imageTag(source: string, repo: string, tag?: string): Promise<void> {
+    await this.transport.call('POST', `/images/${enc(source)}/tag`, { query: { repo, tag } });
+  }
+  imageRemove(name: string, force = false, noprune = false): Promise<ImageDeleteResponseItem[]> {
+    return this.transport.json('DELETE', `/images/${enc(name)}`, { query: { force: force || undefined, noprune: noprune || undefined } });
+  }
+  imagePrune(filters?: Filters): Promise<{ ImagesDeleted: ImageDeleteResponseItem[] | null; SpaceReclaimed: number }> {
+    return this.transport.json('POST', '/images/prune', { query: { filters: encodeFilters(filters) } });
+  }
+  async *imagePull(fromImage: string, tag: string, platform?: string): AsyncGenerator<ProgressMessage> {
+    const res = await this.transport.request('POST', '/images/create', {
+      query: { fromImage, tag, platform: platform || undefined },
+      headers: { 'X-Registry-Auth': 'e30=' },
+    });
+    yield* jsonLines<ProgressMessage>(res);
+  }
+  /** `source` is a tarball stream (fromSrc=-) or a URL. */
+  async *imageImport(source: Readable | string, o: ImportOptions = {}): AsyncGenerator<ProgressMessage> {
+    const q: Query = {
+      fromSrc: typeof source === 'string' ? source : '-', repo: o.repo, tag: o.tag, message: o.message,
+      changes: o.changes?.length ? o.changes : undefined, platform: o.platform,
+    };
+    const res = await this.transport.request('POST', '/images/create', {
+      query: q,
+      body: typeof source === 'string' ? undefined : source,
+      headers: typeof source === 'string' ? {} : { 'Content-Type': 'application/x-tar' },
+    });
+    yield* jsonLines<ProgressMessage>(res);
+  }
+}
