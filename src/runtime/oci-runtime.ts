@@ -156,6 +156,8 @@ export interface ContainerRunSpec {
     cpuShares?: number;
     cpuQuota?: number;
     cpuPeriod?: number;
+    /** Docker's NanoCpus (--cpus × 1e9); becomes quota/period 100000, exclusive with cpuQuota/cpuPeriod */
+    nanoCpus?: number;
     cpusetCpus?: string;
     cpusetMems?: string;
     pidsLimit?: number;
