@@ -1,1 +1,3 @@
 export * from './db';
+export * from './images';
+export * from './layers';
