@@ -1,0 +1,111 @@
+import type { Readable } from 'node:stream';
+import type { ImageBackend } from '../../engine/backends';
+import { InvalidParameterError, NotFoundError, SystemError } from '../../util/errors';
+import type { ApiContext, Route } from '../context';
+import { boolParam, filtersParam, listParam, stringParam } from '../query';
+import { streamJsonLines } from '../streaming';
+
+/**
+ * Images. Names hold slashes and colons (127.0.0.1:5000/a/b:tag), so /images/{name}/...
+ * is one wildcard route per method, split on its last segment.
+ */
+
+/** Pulling, offered by an ImageBackend once the engine has it (the interface does not require it yet). */
+export interface ImagePuller {
+  pull(ref: string, opts: { tag?: string; platform?: string; registryAuth?: string }, abort?: AbortSignal): Readable;
+}
+
+function puller(images: ImageBackend): ImagePuller | null {
+  const p = (images as ImageBackend & Partial<ImagePuller>).pull;
+  return typeof p === 'function' ? { pull: p.bind(images) } : null;
+}
+
+export async function imageList(ctx: ApiContext): Promise<void> {
+  const q = ctx.query;
+  const filters = filtersParam(q);
+  // API < 1.25 sent the reference as `filter`
+  const legacy = stringParam(q, 'filter');
+  if (legacy !== undefined) filters.reference = [...(filters.reference ?? []), legacy];
+  ctx.json(200, await ctx.backends.images.list({ all: boolParam(q, 'all'), filters, digests: boolParam(q, 'digests') }));
+}
+
+/** POST /images/create: import (fromSrc, the body being the tarball when "-") or pull (fromImage). */
+export async function imageCreate(ctx: ApiContext): Promise<void> {
+  const q = ctx.query;
+  const fromImage = stringParam(q, 'fromImage');
+  const fromSrc = stringParam(q, 'fromSrc');
+  let progress: Readable;
+  if (fromImage !== undefined) {
+    const p = puller(ctx.backends.images);
+    const tag = stringParam(q, 'tag');
+    if (!p) throw new SystemError(`pulling images is not supported by this berthd yet: cannot pull ${fromImage}${tag ? `:${tag}` : ''}`);
+    const auth = ctx.req.headers['x-registry-auth'];
+    progress = p.pull(fromImage, { tag, platform: stringParam(q, 'platform'), registryAuth: typeof auth === 'string' ? auth : undefined }, ctx.signal);
+  } else if (fromSrc !== undefined) {
+    progress = ctx.backends.images.import(fromSrc === '-' ? ctx.bodyStream() : fromSrc, {
+      repo: stringParam(q, 'repo'),
+      tag: stringParam(q, 'tag'),
+      changes: listParam(q, 'changes'),
+      message: stringParam(q, 'message'),
+      platform: stringParam(q, 'platform'),
+    });
+  } else {
+    throw new InvalidParameterError('either fromImage or fromSrc must be given');
+  }
+  await streamJsonLines(ctx, progress, { headers: 'first', errorLines: true, release: () => progress.destroy() });
+}
+
+export async function imageInspect(ctx: ApiContext): Promise<void> {
+  ctx.json(200, await ctx.backends.images.inspect(ctx.params.name));
+}
+
+export async function imageTag(ctx: ApiContext): Promise<void> {
+  const repo = stringParam(ctx.query, 'repo');
+  if (repo === undefined) throw new InvalidParameterError('repository name must have at least one component');
+  await ctx.backends.images.tag(ctx.params.name, repo, stringParam(ctx.query, 'tag'));
+  ctx.empty(201);
+}
+
+export async function imageDelete(ctx: ApiContext): Promise<void> {
+  const q = ctx.query;
+  ctx.json(200, await ctx.backends.images.remove(ctx.params.name, { force: boolParam(q, 'force'), noPrune: boolParam(q, 'noprune') }));
+}
+
+/** "a/b:tag/json" → { name: "a/b:tag", op: "json" } */
+export function splitImagePath(rest: string): { name: string; op: string } {
+  const i = rest.lastIndexOf('/');
+  return i < 0 ? { name: rest, op: '' } : { name: rest.slice(0, i), op: rest.slice(i + 1) };
+}
+
+function pageNotFound(): never {
+  throw new NotFoundError('page not found');
+}
+
+async function imageGetByName(ctx: ApiContext): Promise<void> {
+  const { name, op } = splitImagePath(ctx.params['*'] ?? '');
+  if (!name || op !== 'json') pageNotFound();
+  ctx.params.name = name;
+  await imageInspect(ctx);
+}
+
+async function imagePostByName(ctx: ApiContext): Promise<void> {
+  const { name, op } = splitImagePath(ctx.params['*'] ?? '');
+  if (!name || op !== 'tag') pageNotFound();
+  ctx.params.name = name;
+  await imageTag(ctx);
+}
+
+async function imageDeleteByName(ctx: ApiContext): Promise<void> {
+  const name = ctx.params['*'] ?? '';
+  if (!name) pageNotFound();
+  ctx.params.name = name;
+  await imageDelete(ctx);
+}
+
+export const imageRoutes: Route[] = [
+  { method: 'GET', path: '/images/json', handler: imageList },
+  { method: 'POST', path: '/images/create', handler: imageCreate },
+  { method: 'GET', path: '/images/*', handler: imageGetByName },
+  { method: 'POST', path: '/images/*', handler: imagePostByName },
+  { method: 'DELETE', path: '/images/*', handler: imageDeleteByName },
+];
