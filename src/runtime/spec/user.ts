@@ -1,0 +1,140 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { InvalidParameterError, SystemError } from '../../util/errors';
+
+export interface ResolvedUser {
+  uid: number;
+  gid: number;
+  /** supplementary groups: the user's memberships in /etc/group, then --group-add */
+  additionalGids: number[];
+  home: string;
+}
+
+interface PasswdEntry { name: string; uid: number; gid: number; home: string }
+interface GroupEntry { name: string; gid: number; members: string[] }
+
+const MAX_ID = 2147483647;
+const MAX_SYMLINKS = 255;
+/** passwd/group files bigger than this are not believed (a container image could hand us anything) */
+const MAX_FILE = 16 * 1024 * 1024;
+
+/**
+ * Resolves `p` inside `root` as if `root` were "/": absolute symlinks restart at root and ".."
+ * never climbs above it, so a link in an image cannot point us at a host file.
+ */
+export function resolveInRoot(root: string, p: string): string {
+  let todo = p.split('/').filter(Boolean);
+  const done: string[] = [];
+  let links = 0;
+  while (todo.length > 0) {
+    const part = todo.shift() as string;
+    if (part === '.') continue;
+    if (part === '..') { done.pop(); continue; }
+    const full = path.join(root, ...done, part);
+    let st: fs.Stats;
+    try {
+      st = fs.lstatSync(full);
+    } catch {
+      done.push(part, ...todo);
+      break;
+    }
+    if (!st.isSymbolicLink()) { done.push(part); continue; }
+    if (++links > MAX_SYMLINKS) throw new SystemError(`too many levels of symbolic links resolving ${p} in the container`);
+    const target = fs.readlinkSync(full);
+    if (target.startsWith('/')) done.length = 0;
+    todo = target.split('/').filter(Boolean).concat(todo);
+  }
+  return path.join(root, ...done);
+}
+
+/** The text of a regular file inside the rootfs, or null when it is absent or not a plain file. */
+function readInRoot(root: string, file: string): string | null {
+  const full = resolveInRoot(root, file);
+  let fd: number;
+  try {
+    fd = fs.openSync(full, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK);
+  } catch {
+    return null;
+  }
+  try {
+    const st = fs.fstatSync(fd);
+    if (!st.isFile() || st.size > MAX_FILE) return null;
+    return fs.readFileSync(fd, 'utf8');
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+function parseId(s: string): number | null {
+  if (!/^\d+$/.test(s)) return null;
+  const n = Number(s);
+  if (n > MAX_ID) throw new InvalidParameterError('uids and gids must be in range 0-2147483647');
+  return n;
+}
+
+function parsePasswd(text: string | null): PasswdEntry[] {
+  const out: PasswdEntry[] = [];
+  for (const line of (text ?? '').split('\n')) {
+    const f = line.trim().split(':');
+    if (f.length < 4 || f[0].startsWith('#')) continue;
+    const uid = Number(f[2]);
+    const gid = Number(f[3]);
+    if (!Number.isInteger(uid) || !Number.isInteger(gid) || f[2] === '' || f[3] === '') continue;
+    out.push({ name: f[0], uid, gid, home: f[5] ?? '' });
+  }
+  return out;
+}
+
+function parseGroup(text: string | null): GroupEntry[] {
+  const out: GroupEntry[] = [];
+  for (const line of (text ?? '').split('\n')) {
+    const f = line.trim().split(':');
+    if (f.length < 3 || f[0].startsWith('#') || f[2] === '') continue;
+    const gid = Number(f[2]);
+    if (!Number.isInteger(gid)) continue;
+    out.push({ name: f[0], gid, members: (f[3] ?? '').split(',').filter(Boolean) });
+  }
+  return out;
+}
+
+/**
+ * Resolves a Docker user spec ("", "name", "uid", "uid:gid", "name:group") against the rootfs's
+ * /etc/passwd and /etc/group as runc/Docker do: a name must exist; a number need not; the
+ * user's group memberships are supplementary groups unless a group was given explicitly.
+ */
+export function resolveUser(rootfs: string, user: string, groupAdd: readonly string[] = []): ResolvedUser {
+  const [userArg, groupArg = ''] = user.split(/:(.*)/s, 2);
+  const passwd = parsePasswd(readInRoot(rootfs, '/etc/passwd'));
+  const groups = parseGroup(readInRoot(rootfs, '/etc/group'));
+
+  const uidArg = parseId(userArg);
+  const entry = passwd.find((u) => (userArg === '' ? u.uid === 0 : uidArg !== null ? u.uid === uidArg : u.name === userArg));
+  const out: ResolvedUser = { uid: 0, gid: 0, additionalGids: [], home: '/' };
+  if (entry) {
+    out.uid = entry.uid;
+    out.gid = entry.gid;
+    if (entry.home) out.home = entry.home;
+  } else if (userArg !== '') {
+    if (uidArg === null) throw new SystemError(`unable to find user ${userArg}: no matching entries in passwd file`);
+    out.uid = uidArg;
+  }
+
+  if (groupArg !== '') {
+    const gidArg = parseId(groupArg);
+    const g = groups.find((x) => (gidArg !== null ? x.gid === gidArg : x.name === groupArg));
+    if (g) out.gid = g.gid;
+    else if (gidArg !== null) out.gid = gidArg;
+    else throw new SystemError(`unable to find group ${groupArg}: no matching entries in group file`);
+  } else if (entry) {
+    out.additionalGids = groups.filter((g) => g.members.includes(entry.name)).map((g) => g.gid);
+  }
+
+  for (const ag of groupAdd) {
+    const byName = groups.find((g) => g.name === ag);
+    const gid = byName ? byName.gid : parseId(ag);
+    if (gid === null) throw new SystemError(`Unable to find group ${ag}: no matching entries in group file`);
+    out.additionalGids.push(gid);
+  }
+  out.additionalGids = [...new Set(out.additionalGids)];
+  return out;
+}
