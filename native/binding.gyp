@@ -1,0 +1,10 @@
+{
+  "targets": [
+    {
+      "target_name": "berth_native",
+      "sources": ["src/seqpacket.c"],
+      "cflags": ["-Wall", "-Wextra", "-O2"],
+      "defines": ["NAPI_VERSION=8"]
+    }
+  ]
+}
