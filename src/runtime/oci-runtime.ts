@@ -44,6 +44,11 @@ export interface ContainerIoSpec {
   tty: boolean;
   /** Keep a stdin pipe open (docker -i). */
   stdin: boolean;
+  /**
+   * Docker's StdinOnce: close the container's stdin when the first attached client detaches
+   * (the default, as `docker run -i`). false keeps it open across attaches (`run -d -i`).
+   */
+  stdinOnce?: boolean;
   /** Path of the k8s-file log conmon writes. */
   logPath: string;
   consoleSize?: TerminalSize;
