@@ -1,0 +1,152 @@
+/**
+ * berthd: the one file that wires every layer together. Everything else receives only the
+ * interfaces it needs.
+ */
+import { execFile } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, unlinkSync } from 'node:fs';
+import type { Server } from 'node:http';
+import * as path from 'node:path';
+import { createApiServer } from '../api/server';
+import { API_VERSION, MIN_API_VERSION } from '../api-types';
+import {
+  ContainerRegistry, ContainerService, EventBus, ExecService, HealthMonitor, ImageService, MonitorTable,
+  SystemService, handleExit, recoverContainers,
+} from '../engine';
+import type { ContainerDeps, DaemonFacts } from '../engine';
+import { LocalImageStore } from '../image';
+import { OverlayLayerStore } from '../layer';
+import { ConmonRuntime, readHostFacts } from '../runtime';
+import { ContainersTable, EventsTable, containersSchema, eventsSchema, imagesSchema, layersSchema, openDatabase } from '../store';
+import { errorMessage } from '../util/errors';
+import { parseDaemonFlags } from './flags';
+import { lockRoots } from './lock';
+import { createLogger } from './log';
+
+const VERSION = '0.1.0';
+const RUNTIME_PATHS: Record<string, string> = { runc: '/usr/sbin/runc', crun: '/usr/bin/crun' };
+
+async function main(): Promise<void> {
+  const opts = parseDaemonFlags(process.argv.slice(2));
+  const log = createLogger(opts.logLevel);
+  for (const dir of [opts.dataRoot, opts.execRoot]) mkdirSync(dir, { recursive: true, mode: 0o711 });
+  const unlock = lockRoots([path.join(opts.dataRoot, 'berthd.lock'), opts.pidfile]);
+
+  const db = openDatabase(path.join(opts.dataRoot, 'berth.db'), [containersSchema, eventsSchema, imagesSchema, layersSchema]);
+  const host = readHostFacts();
+  const runtimes = Object.fromEntries(Object.entries(RUNTIME_PATHS).filter(([, p]) => existsSync(p)));
+  if (!runtimes[opts.defaultRuntime]) throw new Error(`default runtime ${opts.defaultRuntime} is not installed (${RUNTIME_PATHS[opts.defaultRuntime]})`);
+
+  const layers = new OverlayLayerStore(db, opts.dataRoot);
+  const images = new LocalImageStore(db, opts.dataRoot, layers);
+  const runtime = new ConmonRuntime({ execRoot: opts.execRoot, runtimes, defaultRuntime: opts.defaultRuntime, logLevel: opts.logLevel, host });
+  const events = new EventBus(new EventsTable(db));
+  const registry = new ContainerRegistry(new ContainersTable(db));
+  const health = new HealthMonitor(runtime, registry, events);
+  const deps: ContainerDeps = {
+    registry, images, layers, runtime, events, health,
+    monitors: new MonitorTable(),
+    dataRoot: opts.dataRoot,
+    defaultRuntime: opts.defaultRuntime,
+    runtimes: Object.keys(runtimes),
+  };
+  const execs = new ExecService(registry, runtime, events);
+  const facts: DaemonFacts = {
+    id: registryId(db),
+    version: VERSION,
+    gitCommit: '',
+    dataRoot: opts.dataRoot,
+    defaultRuntime: opts.defaultRuntime,
+    runtimes,
+    runtimeVersions: {},
+    cgroupVersion: host.cgroupVersion === 2 ? '2' : '1',
+    debug: opts.debug,
+    securityOptions: ['name=seccomp,profile=builtin'],
+    initPath: host.initPath ?? '',
+  };
+
+  runtime.watchExits((id) => {
+    const doc = registry.tryGet(id);
+    if (doc && doc.id === id) handleExit(deps, doc).catch((e) => log.error(`exit of ${id}: ${errorMessage(e)}`));
+  });
+  await recoverContainers(deps, (m) => log.warn(m));
+
+  const server = createApiServer(
+    { containers: new ContainerService(deps, (id) => execs.idsOf(id)), execs, images: new ImageService(images, registry, events), system: new SystemService(facts, registry, images, events) },
+    { version: VERSION, apiVersion: API_VERSION, minApiVersion: MIN_API_VERSION, os: 'linux' },
+    { log: (m) => log.error(m) },
+  );
+  const servers = await Promise.all(opts.hosts.map((h) => listen(server, h)));
+  void detectRuntimeVersions(runtimes).then((v) => { facts.runtimeVersions = v; });
+  events.publish('daemon', 'reload', facts.id, { name: 'berthd' });
+  log.info(`berthd ${VERSION} listening on ${opts.hosts.join(', ')} (data-root ${opts.dataRoot}, exec-root ${opts.execRoot})`);
+
+  let stopping = false;
+  const shutdown = (sig: string): void => {
+    if (stopping) return;
+    stopping = true;
+    log.info(`${sig}: shutting down; containers keep running under conmon`);
+    for (const s of servers) s.close();
+    server.closeAllConnections?.();
+    for (const h of opts.hosts) if (h.startsWith('unix://')) rmQuiet(h.slice(7));
+    db.close();
+    unlock();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+/** The daemon never dies for one bad request: a stray async error is logged, not fatal. */
+process.on('unhandledRejection', (e) => process.stderr.write(`berthd: unhandled rejection: ${errorMessage(e)}\n`));
+process.on('uncaughtException', (e) => process.stderr.write(`berthd: uncaught exception: ${e.stack ?? e.message}\n`));
+
+function listen(server: Server, host: string): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    if (host.startsWith('unix://')) {
+      const sock = host.slice('unix://'.length);
+      mkdirSync(path.dirname(sock), { recursive: true });
+      rmQuiet(sock); // ours: the root lock is held, so a leftover socket is stale
+      server.once('error', reject);
+      server.listen(sock, () => {
+        chmodSync(sock, 0o660);
+        resolve(server);
+      });
+      return;
+    }
+    const m = /^tcp:\/\/([^:]*):(\d+)$/.exec(host);
+    if (!m) {
+      reject(new Error(`invalid --host ${host}: use unix:///path or tcp://addr:port`));
+      return;
+    }
+    server.once('error', reject);
+    server.listen(Number(m[2]), m[1] || '127.0.0.1', () => resolve(server));
+  });
+}
+
+function rmQuiet(file: string): void {
+  try {
+    unlinkSync(file);
+  } catch {
+    // not there
+  }
+}
+
+function registryId(db: ReturnType<typeof openDatabase>): string {
+  db.exec("CREATE TABLE IF NOT EXISTS daemon (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
+  const row = db.prepare("SELECT value FROM daemon WHERE key = 'id'").get() as { value: string } | undefined;
+  if (row) return row.value;
+  const id = crypto.randomUUID();
+  db.prepare("INSERT INTO daemon (key, value) VALUES ('id', ?)").run(id);
+  return id;
+}
+
+function detectRuntimeVersions(runtimes: Record<string, string>): Promise<Record<string, string>> {
+  return Promise.all(Object.entries(runtimes).map(([name, bin]) => new Promise<[string, string]>((resolve) => {
+    execFile(bin, ['--version'], (err, out) => resolve([name, err ? '' : (/version\s+(\S+)/.exec(out)?.[1] ?? '')]));
+  }))).then(Object.fromEntries);
+}
+
+main().catch((e) => {
+  process.stderr.write(`berthd: ${errorMessage(e)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,57 @@
+import { errorMessage } from '../../util/errors';
+import { nextBackoff, shouldRestart } from '../restart/policy';
+import type { ContainerDeps } from './deps';
+import { eventAttrs } from './deps';
+import type { ContainerDoc } from './model';
+import { removeContainer } from './remove';
+import { startContainer } from './start';
+
+/**
+ * Records a container's exit (reported by conmon's exit file, live or found at recovery),
+ * then applies its restart policy or --rm.
+ */
+export function handleExit(deps: ContainerDeps, doc: ContainerDoc): Promise<void> {
+  const mon = deps.monitors.get(doc.id);
+  return mon.serial(async () => {
+    if (!doc.state.Running) return;
+    const st = await deps.runtime.exitStatus(doc.id);
+    await deps.runtime.delete(doc.id, true).catch(() => undefined);
+    deps.health.stop(doc.id);
+    const code = st?.exitCode ?? 255;
+    const s = doc.state;
+    s.Running = false;
+    s.Paused = false;
+    s.Pid = 0;
+    s.ExitCode = code;
+    s.OOMKilled = st?.oomKilled ?? false;
+    s.FinishedAt = st?.exitedAt ?? new Date().toISOString();
+    if (s.Health) s.Health.Status = 'unhealthy';
+    const manual = mon.stopping || doc.manuallyStopped;
+    const restart = shouldRestart(doc.hostConfig.RestartPolicy, code, doc.restartCount, manual);
+    if (!restart) await deps.layers.unmount(doc.id).catch(() => undefined);
+    s.Restarting = restart;
+    deps.registry.save(doc);
+    deps.events.publish('container', 'die', doc.id, eventAttrs(doc, { exitCode: String(code) }));
+    mon.notifyExit(code);
+    if (restart) {
+      const { delay, next } = nextBackoff(mon.backoffMs, Date.now() - mon.startedAtMs);
+      mon.backoffMs = next;
+      mon.restartTimer = setTimeout(() => {
+        mon.restartTimer = null;
+        doc.restartCount++;
+        startContainer(deps, doc, true).catch((e) => {
+          doc.state.Restarting = false;
+          doc.state.Error = errorMessage(e);
+          deps.registry.save(doc);
+        });
+      }, delay);
+      return;
+    }
+    if (doc.hostConfig.AutoRemove && !mon.removing) {
+      // outside the serial chain: removal waits for nothing else of this container
+      setImmediate(() => {
+        removeContainer(deps, doc, { force: true, volumes: true }).catch(() => undefined);
+      });
+    }
+  });
+}

@@ -1,0 +1,106 @@
+import { ConflictError, EngineError, InvalidParameterError, NotModifiedError, SystemError, errorMessage } from '../../util/errors';
+import type { ContainerDeps } from './deps';
+import { eventAttrs } from './deps';
+import type { ContainerDoc } from './model';
+import { buildRunSpec } from './run-spec';
+
+/**
+ * Starts a created or exited container: mount its rootfs, have the runtime create it under
+ * conmon, join any attach sessions waiting for it, then start the process.
+ */
+export function startContainer(deps: ContainerDeps, doc: ContainerDoc, restarting = false): Promise<void> {
+  const mon = deps.monitors.get(doc.id);
+  return mon.serial(async () => {
+    if (mon.removing) throw new ConflictError(`Container ${doc.id} is marked for removal and cannot be started.`);
+    if (doc.state.Paused) throw new ConflictError('cannot start a paused container, try unpause instead');
+    if (doc.state.Running) throw new NotModifiedError();
+    if (restarting !== doc.state.Restarting) {
+      if (restarting) return; // a stop or a manual start overtook the scheduled restart
+      if (mon.restartTimer) clearTimeout(mon.restartTimer);
+      mon.restartTimer = null;
+      doc.state.Restarting = false;
+    }
+    const rootfs = await deps.layers.mount(doc.id);
+    const spec = buildRunSpec(doc, rootfs);
+    await deps.runtime.delete(doc.id, true).catch(() => undefined);
+    try {
+      await deps.runtime.create(spec, { tty: !!doc.config.Tty, stdin: !!doc.config.OpenStdin, logPath: doc.logPath, consoleSize: consoleSize(doc) });
+    } catch (e) {
+      const err = startError(e);
+      doc.state.Error = err.message;
+      doc.state.ExitCode = exitCodeFor(err.message);
+      doc.state.Restarting = false;
+      deps.registry.save(doc);
+      await deps.layers.unmount(doc.id).catch(() => undefined);
+      throw err;
+    }
+    // join waiting attach sessions before the process runs, so none of its output is lost
+    for (const join of mon.pendingAttach.splice(0)) {
+      try {
+        join(await deps.runtime.attach(doc.id));
+      } catch {
+        // the attach side reports its own failure
+      }
+    }
+    let pid: number;
+    try {
+      ({ pid } = await deps.runtime.start(doc.id));
+    } catch (e) {
+      await deps.runtime.delete(doc.id, true).catch(() => undefined);
+      await deps.layers.unmount(doc.id).catch(() => undefined);
+      const err = startError(e);
+      doc.state.Error = err.message;
+      doc.state.ExitCode = exitCodeFor(err.message);
+      doc.state.Restarting = false;
+      deps.registry.save(doc);
+      throw err;
+    }
+    const s = doc.state;
+    s.Running = true;
+    s.Restarting = false;
+    s.Paused = false;
+    s.Pid = pid;
+    s.StartedAt = new Date().toISOString();
+    s.Error = '';
+    s.ExitCode = 0;
+    s.OOMKilled = false;
+    if (doc.config.Healthcheck?.Test && doc.config.Healthcheck.Test[0] !== 'NONE') {
+      s.Health = { Status: 'starting', FailingStreak: 0, Log: [] };
+    }
+    doc.hasBeenStarted = true;
+    doc.manuallyStopped = false;
+    mon.stopping = false;
+    mon.startedAtMs = Date.now();
+    deps.registry.save(doc);
+    deps.events.publish('container', 'start', doc.id, eventAttrs(doc));
+    deps.health.start(doc);
+  });
+}
+
+function consoleSize(doc: ContainerDoc): { rows: number; cols: number } | undefined {
+  const cs = doc.hostConfig.ConsoleSize;
+  return cs && cs[0] > 0 && cs[1] > 0 ? { rows: cs[0], cols: cs[1] } : undefined;
+}
+
+/** Docker's wording for a failed task creation; "not found"/"permission denied" are the user's fault (400). */
+function startError(e: unknown): EngineError {
+  if (e instanceof EngineError && e.status < 500) return e;
+  const msg = errorMessage(e).trim();
+  const full = `failed to create task for container: failed to create shim task: OCI runtime create failed: ${msg}: unknown`;
+  if (/executable file not found|no such file or directory|permission denied|is a directory|not a directory/i.test(msg)) {
+    return new InvalidParameterError(full);
+  }
+  return new SystemError(full);
+}
+
+/** The exit code Docker records for a container that could not start (read by the CLI as 126/127). */
+function exitCodeFor(msg: string): number {
+  if (/executable file not found|no such file or directory/i.test(msg)) return 127;
+  if (/permission denied|is a directory/i.test(msg)) return 126;
+  return 128;
+}
+
+export function notRunning(doc: ContainerDoc): ConflictError {
+  return new ConflictError(`Container ${doc.id} is not running`);
+}
+

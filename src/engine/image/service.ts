@@ -1,0 +1,135 @@
+import { PassThrough } from 'node:stream';
+import type { Readable } from 'node:stream';
+import type { ImageDeleteResponseItem, ImageInspect, ImageSummary, ProgressMessage } from '../../api-types';
+import type { ImageRecord, ImageStore } from '../../image';
+import { familiarize } from '../../image';
+import { InvalidParameterError, errorMessage } from '../../util/errors';
+import type { Filters, ImageBackend } from '../backends';
+import { labelMatch } from '../container/view';
+import type { ContainerRegistry } from '../container/registry';
+import type { EventBus } from '../events/bus';
+
+const IMAGE_FILTERS = new Set(['dangling', 'label', 'before', 'since', 'reference']);
+
+/** The API's view of images; rmi consults the containers, which only the engine knows. */
+export class ImageService implements ImageBackend {
+  constructor(private readonly images: ImageStore, private readonly containers: ContainerRegistry, private readonly events: EventBus) {}
+
+  async list(opts: { all: boolean; filters: Filters; digests: boolean }): Promise<ImageSummary[]> {
+    const f = opts.filters;
+    for (const k of Object.keys(f)) if (!IMAGE_FILTERS.has(k)) throw new InvalidParameterError(`invalid filter '${k}'`);
+    for (const d of f.dangling ?? []) {
+      if (!['true', 'false', '1', '0'].includes(d)) throw new InvalidParameterError(`Invalid filter 'dangling=${d}'`);
+    }
+    const createdOf = (ref: string): number => created(this.images.resolve(ref));
+    const before = f.before?.length ? createdOf(f.before[0]) : null;
+    const since = f.since?.length ? createdOf(f.since[0]) : null;
+    const out: ImageSummary[] = [];
+    for (const img of this.images.list()) {
+      const tags = img.repoTags.map(familiarize);
+      const dangling = tags.length === 0;
+      if (f.dangling?.length && (f.dangling[0] === 'true' || f.dangling[0] === '1') !== dangling) continue;
+      if (f.label?.length && !f.label.every((l) => labelMatch(img.config.config?.Labels ?? {}, l))) continue;
+      if (before !== null && created(img) >= before) continue;
+      if (since !== null && created(img) <= since) continue;
+      let shownTags = tags;
+      if (f.reference?.length) {
+        shownTags = tags.filter((t) => f.reference.some((r) => referenceMatch(r, t)));
+        if (shownTags.length === 0) continue;
+      }
+      const digests = img.repoDigests.map(familiarize);
+      out.push({
+        Id: img.id,
+        ParentId: img.parent,
+        RepoTags: shownTags.length ? shownTags : ['<none>:<none>'],
+        RepoDigests: digests.length ? digests : (shownTags.length ? [] : ['<none>@<none>']),
+        Created: Math.floor(created(img) / 1000),
+        Size: img.size,
+        SharedSize: -1,
+        VirtualSize: img.size,
+        Labels: img.config.config?.Labels ?? null,
+        Containers: -1,
+      });
+    }
+    return out.sort((a, b) => b.Created - a.Created);
+  }
+
+  async inspect(ref: string): Promise<ImageInspect> {
+    const img = this.images.resolve(ref);
+    const c = img.config;
+    return {
+      Id: img.id,
+      RepoTags: img.repoTags.map(familiarize),
+      RepoDigests: img.repoDigests.map(familiarize),
+      Parent: img.parent,
+      Comment: c.comment ?? '',
+      Created: c.created ?? '0001-01-01T00:00:00Z',
+      Container: c.container ?? '',
+      ContainerConfig: c.container_config ?? null,
+      DockerVersion: c.docker_version ?? '',
+      Author: c.author ?? '',
+      Config: c.config ?? {},
+      Architecture: c.architecture,
+      Variant: c.variant,
+      Os: c.os,
+      Size: img.size,
+      VirtualSize: img.size,
+      GraphDriver: { Name: 'overlay2', Data: {} },
+      RootFS: { Type: 'layers', Layers: c.rootfs.diff_ids },
+      Metadata: { LastTagTime: img.lastTagTime || '0001-01-01T00:00:00Z' },
+    };
+  }
+
+  import(source: Readable | string, opts: { repo?: string; tag?: string; changes: string[]; message?: string; platform?: string }): Readable {
+    const out = new PassThrough({ objectMode: true });
+    if (typeof source === 'string') {
+      const msg = 'importing from a URL is not supported yet; use fromSrc=- with the archive as the request body';
+      out.end({ error: msg, errorDetail: { message: msg } } satisfies ProgressMessage);
+      return out;
+    }
+    const reference = opts.repo ? (opts.tag ? `${opts.repo}:${opts.tag}` : opts.repo) : undefined;
+    this.images.import(source, { reference, changes: opts.changes, message: opts.message, platform: opts.platform })
+      .then((img) => {
+        this.events.publish('image', 'import', img.id, { name: img.id });
+        if (reference) this.events.publish('image', 'tag', img.id, { name: familiarize(img.repoTags[0] ?? reference) });
+        out.end({ status: img.id } satisfies ProgressMessage);
+      }, (e: unknown) => {
+        const message = errorMessage(e);
+        out.end({ error: message, errorDetail: { message } } satisfies ProgressMessage);
+      });
+    return out;
+  }
+
+  async tag(ref: string, repo: string, tag?: string): Promise<void> {
+    const img = this.images.resolve(ref);
+    const target = tag ? `${repo}:${tag}` : repo;
+    this.images.tag(img.id, target);
+    this.events.publish('image', 'tag', img.id, { name: familiarize(this.images.resolve(target).repoTags.find((t) => familiarize(t) === familiarize(target)) ?? target) });
+  }
+
+  async remove(ref: string, opts: { force: boolean; noPrune: boolean }): Promise<ImageDeleteResponseItem[]> {
+    const users = (imageId: string): string | null => {
+      const running = this.containers.all().filter((c) => c.image === imageId);
+      if (running.length === 0) return null;
+      return (running.find((c) => c.state.Running) ?? running[0]).id;
+    };
+    const items = await this.images.remove(ref, opts, users);
+    for (const it of items) {
+      if (it.Untagged) this.events.publish('image', 'untag', it.Untagged, { name: it.Untagged });
+      if (it.Deleted) this.events.publish('image', 'delete', it.Deleted, { name: it.Deleted });
+    }
+    return items;
+  }
+}
+
+function created(img: ImageRecord): number {
+  const t = Date.parse(img.config.created ?? '');
+  return Number.isNaN(t) ? 0 : t;
+}
+
+/** Docker's reference filter: a glob over the familiar name, with or without the tag. */
+function referenceMatch(pattern: string, tag: string): boolean {
+  const re = new RegExp('^' + pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]') + '$');
+  const name = tag.replace(/:[^:/]+$/, '');
+  return re.test(tag) || re.test(name);
+}

@@ -1,0 +1,13 @@
+export * from './backends';
+export { ContainerRegistry } from './container/registry';
+export { MonitorTable } from './container/deps';
+export type { ContainerDeps } from './container/deps';
+export { ContainerService } from './container/service';
+export { handleExit } from './container/exit';
+export { recoverContainers } from './container/recover';
+export { ExecService } from './exec/service';
+export { HealthMonitor } from './health/monitor';
+export { EventBus } from './events/bus';
+export { ImageService } from './image/service';
+export { SystemService } from './system/service';
+export type { DaemonFacts } from './system/service';
