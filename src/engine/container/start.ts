@@ -24,7 +24,9 @@ export function startContainer(deps: ContainerDeps, doc: ContainerDoc, restartin
     const spec = buildRunSpec(doc, rootfs);
     await deps.runtime.delete(doc.id, true).catch(() => undefined);
     try {
-      await deps.runtime.create(spec, { tty: !!doc.config.Tty, stdin: !!doc.config.OpenStdin, logPath: doc.logPath, consoleSize: consoleSize(doc) });
+      // Docker closes a container's stdin after its client only for non-TTY StdinOnce (docker run -i)
+      const stdinOnce = !!doc.config.StdinOnce && !doc.config.Tty;
+      await deps.runtime.create(spec, { tty: !!doc.config.Tty, stdin: !!doc.config.OpenStdin, stdinOnce, logPath: doc.logPath, consoleSize: consoleSize(doc) });
     } catch (e) {
       const err = startError(e);
       doc.state.Error = err.message;
