@@ -91,7 +91,7 @@ function containerMounts(spec: ContainerRunSpec, host: HostFacts): OciMount[] {
       ? { destination: '/dev/shm', type: 'bind', source: '/dev/shm', options: ['rbind', 'nosuid', 'noexec', 'nodev'] }
       : { destination: '/dev/shm', type: 'tmpfs', source: 'shm', options: ['nosuid', 'noexec', 'nodev', 'mode=1777', `size=${shmSize}`] },
   ];
-  const user: SpecMount[] = spec.mounts.map((m) => ({ ...m, destination: path.posix.normalize(m.destination) }));
+  const user: SpecMount[] = spec.mounts.map((m) => ({ ...m, destination: path.posix.normalize(m.destination).replace(/(.)\/+$/, '$1') }));
   const kept = defaults.filter((d) => !user.some((u) => isUnder(d.destination, u.destination)));
   // parents before children, as Moby sorts them
   const depth = (m: SpecMount): number => m.destination.split('/').filter(Boolean).length;

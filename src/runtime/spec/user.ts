@@ -49,9 +49,10 @@ export function resolveInRoot(root: string, p: string): string {
 
 /** The text of a regular file inside the rootfs, or null when it is absent or not a plain file. */
 function readInRoot(root: string, file: string): string | null {
-  const full = resolveInRoot(root, file);
   let fd: number;
   try {
+    // a symlink loop reads as a missing file, as it would to libc
+    const full = resolveInRoot(root, file);
     fd = fs.openSync(full, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK);
   } catch {
     return null;
