@@ -62,7 +62,7 @@ static void emit(conn_t *c, int kind, const char *data, size_t len, int err) {
   napi_value cb, recv, argv[2], result;
   if (napi_open_handle_scope(env, &scope) != napi_ok) return;
   napi_get_reference_value(env, c->callback, &cb);
-  napi_get_undefined(env, &recv);
+  napi_get_global(env, &recv); /* napi_make_callback needs an object receiver */
   napi_create_int32(env, kind, &argv[0]);
   if (kind == EV_DATA) {
     napi_create_buffer_copy(env, len, data, NULL, &argv[1]);

@@ -1,1 +1,3 @@
 export * from './oci-runtime';
+export { ConmonRuntime, type ConmonRuntimeOptions } from './conmon/conmon-runtime';
+export { OciRuntimeError } from './conmon/oci-cli';
