@@ -1,1 +1,2 @@
 export * from './layer-store';
+export { OverlayLayerStore } from './overlay/overlay-layer-store';

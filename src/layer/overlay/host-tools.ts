@@ -1,0 +1,63 @@
+import { spawn } from 'node:child_process';
+import { SystemError } from '../../util/errors';
+
+/**
+ * The few operations Node has no API for (mknod of whiteouts, trusted.* xattrs, syncfs,
+ * mount), done with the host's tools: coreutils, attr's setfattr, util-linux.
+ */
+export function run(cmd: string, args: string[], opts: { cwd?: string; input?: string } = {}): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { cwd: opts.cwd, stdio: ['pipe', 'pipe', 'pipe'] });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (b: Buffer) => out.push(b));
+    child.stderr.on('data', (b: Buffer) => err.push(b));
+    child.on('error', (e) => reject(new SystemError(`${cmd}: ${e.message}`)));
+    child.on('close', (code) => {
+      if (code === 0) resolve(Buffer.concat(out).toString());
+      else reject(new SystemError(`${cmd} ${args.join(' ')}: ${Buffer.concat(err).toString().trim() || `exit status ${code}`}`));
+    });
+    child.stdin.on('error', () => { /* the exit status reports failures */ });
+    child.stdin.end(opts.input ?? '');
+  });
+}
+
+/** "./"-prefixed so a name starting with "-" is never read as an option */
+function rel(p: string): string {
+  return p.startsWith('/') ? p : `./${p}`;
+}
+
+/** Creates overlay whiteouts (character devices 0/0) at paths relative to `root`. */
+export async function makeWhiteouts(root: string, paths: string[]): Promise<void> {
+  for (let i = 0; i < paths.length; i += 200) {
+    const chunk = paths.slice(i, i + 200).map(rel);
+    await run('sh', ['-c', 'for p do mknod "$p" c 0 0 || exit 1; done', 'sh', ...chunk], { cwd: root });
+  }
+}
+
+/** Creates FIFOs at paths relative to `root`. */
+export async function makeFifos(root: string, paths: string[]): Promise<void> {
+  for (const p of paths) await run('mknod', [rel(p), 'p'], { cwd: root });
+}
+
+/** getfattr's quoting: bytes outside a safe set as \ooo, which setfattr --restore undoes */
+function quote(s: string): string {
+  let out = '';
+  for (const b of Buffer.from(s)) {
+    const c = String.fromCharCode(b);
+    out += /[A-Za-z0-9._/+-]/.test(c) ? c : `\\${b.toString(8).padStart(3, '0')}`;
+  }
+  return out;
+}
+
+/** Sets extended attributes (e.g. trusted.overlay.opaque=y) with one setfattr run. */
+export async function setXattrs(root: string, attrs: { path: string; name: string; value: string }[]): Promise<void> {
+  if (attrs.length === 0) return;
+  const dump = attrs.map((a) => `# file: ${quote(rel(a.path))}\n${a.name}=0x${Buffer.from(a.value).toString('hex')}\n`).join('\n');
+  await run('setfattr', ['--restore=-'], { cwd: root, input: `${dump}\n` });
+}
+
+/** syncfs(2) on the filesystem holding `path`: one call instead of an fsync per file. */
+export async function syncFilesystem(path: string): Promise<void> {
+  await run('sync', ['-f', path]);
+}

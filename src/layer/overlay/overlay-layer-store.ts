@@ -1,0 +1,286 @@
+import { createHash, randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Readable } from 'node:stream';
+import type { LayerInfo, LayerStore } from '../layer-store';
+import {
+  type Db, type LayerRow, addLayerRef, deleteLayerRow, deleteRwLayer, getLayer, getRwLayer, insertLayer, insertRwLayer,
+  listLayers, listRwLayers,
+} from '../../store';
+import { ConflictError, NotFoundError } from '../../util/errors';
+import { syncFilesystem } from './host-tools';
+import { isMounted, mountOverlay, overlayOptions, unmountAll } from './mount';
+import { unpackLayer } from './tar-unpack';
+
+/**
+ * LayerStore on overlayfs, laid out as overlay2 does:
+ *   <data-root>/layers/<chain hex>/diff    unpacked layer (a lowerdir)
+ *   <data-root>/layers/l/<LINK>            short symlink to ../<chain hex>/diff
+ *   <data-root>/layers/tmp/                unpacks and deletions in progress (wiped at open)
+ *   <data-root>/containers/<id>/           upper/, work/, merged/ (+ lower/ when scratch)
+ * Files are complete and synced before the row that points at them is committed; rows
+ * are deleted before their files. So after a crash, open() only has to delete files no
+ * row points at and layers nothing references.
+ */
+export class OverlayLayerStore implements LayerStore {
+  private readonly layersDir: string;
+  private readonly linkDir: string;
+  private readonly tmpDir: string;
+  private readonly containersDir: string;
+  /** layers a register() in progress builds on: never deleted under it */
+  private readonly pinned = new Map<string, number>();
+  private readonly mounting = new Map<string, Promise<string>>();
+
+  constructor(private readonly db: Db, dataRoot: string) {
+    this.layersDir = path.join(dataRoot, 'layers');
+    this.linkDir = path.join(this.layersDir, 'l');
+    this.tmpDir = path.join(this.layersDir, 'tmp');
+    this.containersDir = path.join(dataRoot, 'containers');
+    for (const d of [this.layersDir, this.linkDir, this.tmpDir, this.containersDir]) fs.mkdirSync(d, { recursive: true, mode: 0o700 });
+  }
+
+  /** Crash recovery; call once at daemon start, before any other method. */
+  async open(): Promise<void> {
+    for (const e of fs.readdirSync(this.tmpDir)) fs.rmSync(path.join(this.tmpDir, e), { recursive: true, force: true });
+    const rows = new Map(listLayers(this.db).map((r) => [r.chainId.replace(/^sha256:/, ''), r]));
+    for (const e of fs.readdirSync(this.layersDir)) {
+      if (e === 'l' || e === 'tmp' || rows.has(e)) continue;
+      fs.rmSync(path.join(this.layersDir, e), { recursive: true, force: true });
+    }
+    const links = new Set([...rows.values()].map((r) => r.link));
+    for (const e of fs.readdirSync(this.linkDir)) if (!links.has(e)) fs.rmSync(path.join(this.linkDir, e), { force: true });
+    for (const [hex, r] of rows) {
+      const link = path.join(this.linkDir, r.link);
+      if (!fs.existsSync(link)) fs.symlinkSync(path.join('..', hex, 'diff'), link);
+    }
+    // read-write dirs of containers without a row: a createRw cut short
+    const rw = new Set(listRwLayers(this.db).map((r) => r.containerId));
+    for (const id of fs.readdirSync(this.containersDir)) {
+      if (rw.has(id) || !fs.existsSync(path.join(this.containersDir, id, 'upper'))) continue;
+      await this.removeRwDirs(id);
+    }
+    // layers no image, child or container references (a register whose image never came)
+    for (const r of listLayers(this.db)) if (r.refcount === 0 && getLayer(this.db, r.chainId)) await this.deleteChain(r.chainId);
+  }
+
+  get(chainId: string): LayerInfo | null {
+    const r = getLayer(this.db, chainId);
+    return r ? info(r) : null;
+  }
+
+  async register(parent: string | null, tar: Readable): Promise<LayerInfo> {
+    if (parent !== null && !getLayer(this.db, parent)) {
+      tar.destroy();
+      throw new NotFoundError(`layer does not exist: ${parent}`);
+    }
+    if (parent) this.pin(parent, 1);
+    const tmp = fs.mkdtempSync(path.join(this.tmpDir, 'reg-'));
+    try {
+      const diff = path.join(tmp, 'diff');
+      fs.mkdirSync(diff, { mode: 0o755 });
+      const { diffId, size } = await unpackLayer(tar, diff);
+      const chainId = parent ? `sha256:${createHash('sha256').update(`${parent} ${diffId}`).digest('hex')}` : diffId;
+      if (!getLayer(this.db, chainId)) await syncFilesystem(diff);
+      // from here to the insert nothing awaits: no other register can interleave
+      const existing = getLayer(this.db, chainId);
+      if (existing) return info(existing);
+      const hex = chainId.slice('sha256:'.length);
+      const dir = path.join(this.layersDir, hex);
+      fs.rmSync(dir, { recursive: true, force: true });
+      fs.renameSync(tmp, dir);
+      const link = linkName(hex);
+      fs.rmSync(path.join(this.linkDir, link), { force: true });
+      fs.symlinkSync(path.join('..', hex, 'diff'), path.join(this.linkDir, link));
+      fsyncDir(this.layersDir);
+      fsyncDir(this.linkDir);
+      insertLayer(this.db, { chainId, diffId, parent, size, link, created: new Date().toISOString() });
+      return info(getLayer(this.db, chainId) as LayerRow);
+    } finally {
+      if (parent) this.pin(parent, -1);
+      fs.rmSync(tmp, { recursive: true, force: true });
+    }
+  }
+
+  retain(chainId: string): void {
+    if (addLayerRef(this.db, chainId, 1) === null) throw new NotFoundError(`layer does not exist: ${chainId}`);
+  }
+
+  /**
+   * Drops a reference; deletes the layer (and parents left unreferenced) at zero.
+   * The database work is done synchronously before the first await, so a caller may call
+   * it inside its own transaction.
+   */
+  async release(chainId: string): Promise<void> {
+    const left = addLayerRef(this.db, chainId, -1);
+    if (left === 0) await this.deleteChain(chainId);
+  }
+
+  private async deleteChain(chainId: string): Promise<string[]> {
+    const doomed: LayerRow[] = [];
+    let next: string | null = chainId;
+    while (next && !this.pinned.has(next)) {
+      const row = getLayer(this.db, next);
+      const r = deleteLayerRow(this.db, next);
+      if (!r.deleted || !row) break;
+      doomed.push(row);
+      next = r.parentToDelete;
+    }
+    for (const row of doomed) {
+      const hex = row.chainId.slice('sha256:'.length);
+      fs.rmSync(path.join(this.linkDir, row.link), { force: true });
+      const trash = path.join(this.tmpDir, `del-${hex}-${randomBytes(4).toString('hex')}`);
+      try {
+        fs.renameSync(path.join(this.layersDir, hex), trash);
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+        continue;
+      }
+      await fs.promises.rm(trash, { recursive: true, force: true });
+    }
+    return doomed.map((r) => r.chainId);
+  }
+
+  private pin(chainId: string, delta: number): void {
+    const n = (this.pinned.get(chainId) ?? 0) + delta;
+    if (n > 0) this.pinned.set(chainId, n);
+    else this.pinned.delete(chainId);
+  }
+
+  /** Diff dirs of a chain, top first. */
+  private chain(top: string | null): LayerRow[] {
+    const out: LayerRow[] = [];
+    for (let c = top; c; ) {
+      const r = getLayer(this.db, c);
+      if (!r) throw new NotFoundError(`layer does not exist: ${c}`);
+      out.push(r);
+      c = r.parent;
+    }
+    return out;
+  }
+
+  private rwPaths(containerId: string): { dir: string; upper: string; work: string; merged: string; lower: string } {
+    if (!/^[A-Za-z0-9_.-]+$/.test(containerId)) throw new NotFoundError(`invalid container id: ${containerId}`);
+    const dir = path.join(this.containersDir, containerId);
+    return { dir, upper: path.join(dir, 'upper'), work: path.join(dir, 'work'), merged: path.join(dir, 'merged'), lower: path.join(dir, 'lower') };
+  }
+
+  async createRw(containerId: string, parentChainId: string | null): Promise<void> {
+    const p = this.rwPaths(containerId);
+    const existing = getRwLayer(this.db, containerId);
+    if (existing) {
+      if (existing.parent === parentChainId) return;
+      throw new ConflictError(`read-write layer for ${containerId} already exists`);
+    }
+    if (parentChainId !== null && !getLayer(this.db, parentChainId)) throw new NotFoundError(`layer does not exist: ${parentChainId}`);
+    fs.mkdirSync(p.dir, { recursive: true, mode: 0o710 });
+    // the merged root takes the upper dir's mode: 0755 like an image root
+    fs.mkdirSync(p.upper, { recursive: true, mode: 0o755 });
+    fs.chmodSync(p.upper, 0o755);
+    fs.mkdirSync(p.work, { recursive: true, mode: 0o700 });
+    fs.mkdirSync(p.merged, { recursive: true, mode: 0o700 });
+    // overlay needs a lowerdir even for a scratch container
+    if (parentChainId === null) fs.mkdirSync(p.lower, { recursive: true, mode: 0o755 });
+    fsyncDir(p.dir);
+    insertRwLayer(this.db, { containerId, parent: parentChainId, created: new Date().toISOString() });
+  }
+
+  mount(containerId: string): Promise<string> {
+    const inFlight = this.mounting.get(containerId);
+    if (inFlight) return inFlight;
+    const p = this.doMount(containerId).finally(() => this.mounting.delete(containerId));
+    this.mounting.set(containerId, p);
+    return p;
+  }
+
+  private async doMount(containerId: string): Promise<string> {
+    const row = getRwLayer(this.db, containerId);
+    if (!row) throw new NotFoundError(`no read-write layer for container ${containerId}`);
+    const p = this.rwPaths(containerId);
+    if (isMounted(p.merged)) return p.merged;
+    const chain = this.chain(row.parent);
+    const lowerAbs = chain.length ? chain.map((r) => this.diffDir(r.chainId)) : [p.lower];
+    const lowerLinks = chain.length ? chain.map((r) => path.join('l', r.link)) : [p.lower];
+    const { options } = overlayOptions(lowerAbs, lowerLinks, p.upper, p.work);
+    await mountOverlay(p.merged, options, this.layersDir);
+    return p.merged;
+  }
+
+  async unmount(containerId: string): Promise<void> {
+    await unmountAll(this.rwPaths(containerId).merged);
+  }
+
+  async removeRw(containerId: string): Promise<void> {
+    await this.unmount(containerId);
+    const { parentToDelete } = deleteRwLayer(this.db, containerId);
+    await this.removeRwDirs(containerId);
+    if (parentToDelete) await this.deleteChain(parentToDelete);
+  }
+
+  private async removeRwDirs(containerId: string): Promise<void> {
+    const p = this.rwPaths(containerId);
+    await unmountAll(p.merged);
+    for (const d of [p.merged, p.upper, p.work, p.lower]) await fs.promises.rm(d, { recursive: true, force: true });
+  }
+
+  async rwSize(containerId: string): Promise<number> {
+    return dirSize(this.rwPaths(containerId).upper);
+  }
+
+  graphData(containerId: string): Record<string, string> {
+    const row = getRwLayer(this.db, containerId);
+    const p = this.rwPaths(containerId);
+    const data: Record<string, string> = {};
+    if (row?.parent) data.LowerDir = this.chain(row.parent).map((r) => this.diffDir(r.chainId)).join(':');
+    return { ...data, MergedDir: p.merged, UpperDir: p.upper, WorkDir: p.work };
+  }
+
+  /** The unpacked directory of a read-only layer (for diff, export and tests). */
+  diffDir(chainId: string): string {
+    return path.join(this.layersDir, chainId.replace(/^sha256:/, ''), 'diff');
+  }
+}
+
+function info(r: LayerRow): LayerInfo {
+  return { chainId: r.chainId, diffId: r.diffId, parent: r.parent, size: r.size };
+}
+
+/** 26 characters of base32, as overlay2's link names: short enough for 128 layers a page. */
+function linkName(hex: string): string {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  const bytes = Buffer.from(hex.slice(0, 32), 'hex');
+  let bits = 0;
+  let value = 0;
+  let out = '';
+  for (const b of bytes) {
+    value = (value << 8) | b;
+    bits += 8;
+    while (bits >= 5) { out += alphabet[(value >>> (bits - 5)) & 31]; bits -= 5; }
+  }
+  if (bits > 0) out += alphabet[(value << (5 - bits)) & 31];
+  return out;
+}
+
+function fsyncDir(dir: string): void {
+  const fd = fs.openSync(dir, 'r');
+  try { fs.fsyncSync(fd); } finally { fs.closeSync(fd); }
+}
+
+/** Bytes of everything but directories, hard links counted once (Docker's directory.Size). */
+async function dirSize(root: string): Promise<number> {
+  const seen = new Set<string>();
+  let total = 0;
+  const walk = async (dir: string): Promise<void> => {
+    let entries: fs.Dirent[];
+    try { entries = await fs.promises.readdir(dir, { withFileTypes: true }); } catch { return; }
+    for (const e of entries) {
+      const p = path.join(dir, e.name);
+      if (e.isDirectory()) { await walk(p); continue; }
+      const st = await fs.promises.lstat(p);
+      const key = `${st.dev}:${st.ino}`;
+      if (st.nlink > 1) { if (seen.has(key)) continue; seen.add(key); }
+      total += st.size;
+    }
+  };
+  await walk(root);
+  return total;
+}

@@ -1,0 +1,258 @@
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Readable, pipeline } from 'node:stream';
+import { createGunzip } from 'node:zlib';
+import * as tarStream from 'tar-stream';
+import { InvalidParameterError } from '../../util/errors';
+import { makeFifos, makeWhiteouts, setXattrs } from './host-tools';
+
+/**
+ * Unpacks a layer tar into an (empty, private) directory the way overlay2 stores layers:
+ * ".wh.NAME" becomes a 0/0 character device, ".wh..wh..opq" the trusted.overlay.opaque
+ * xattr. Everything is created under `root` without following symlinks: a parent that is
+ * a symlink, a ".." component, a hard link leaving the layer or a device node is refused.
+ */
+
+const WH_PREFIX = '.wh.';
+const WH_META_PREFIX = '.wh..wh.';
+const WH_OPAQUE = '.wh..wh..opq';
+
+export interface UnpackResult {
+  /** "sha256:<hex>" of the uncompressed tar stream */
+  diffId: string;
+  /** bytes of regular file content (hard links counted once) */
+  size: number;
+}
+
+function hostile(msg: string): InvalidParameterError {
+  return new InvalidParameterError(msg);
+}
+
+/** Splits an entry name into clean components; absolute names are re-rooted. */
+export function cleanComponents(name: string): string[] {
+  const parts = name.split('/').filter((p) => p !== '' && p !== '.');
+  if (parts.includes('..')) throw hostile(`invalid tar entry "${name}": path escapes the layer`);
+  return parts;
+}
+
+/** Looks at the first bytes: gzip is inflated, other compressions are refused, else plain. */
+export async function decompressedTar(input: Readable): Promise<Readable> {
+  const it = input[Symbol.asyncIterator]() as AsyncIterator<Buffer | string>;
+  const chunks: Buffer[] = [];
+  let len = 0;
+  let done = false;
+  while (len < 6) {
+    const r = await it.next();
+    if (r.done) { done = true; break; }
+    const b = Buffer.from(r.value);
+    chunks.push(b);
+    len += b.length;
+  }
+  const head = Buffer.concat(chunks);
+  const starts = (...bytes: number[]): boolean => head.length >= bytes.length && bytes.every((b, i) => head[i] === b);
+  if (starts(0x42, 0x5a, 0x68)) throw hostile('unsupported compression format: bzip2');
+  if (starts(0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00)) throw hostile('unsupported compression format: xz');
+  if (starts(0x28, 0xb5, 0x2f, 0xfd)) throw hostile('unsupported compression format: zstd');
+  async function* all(): AsyncGenerator<Buffer> {
+    if (head.length) yield head;
+    while (!done) {
+      const r = await it.next();
+      if (r.done) return;
+      yield Buffer.from(r.value);
+    }
+  }
+  const raw = Readable.from(all(), { objectMode: false });
+  if (!starts(0x1f, 0x8b)) return raw;
+  return pipeline(raw, createGunzip(), () => { /* errors reach the consumer through the last stream */ });
+}
+
+function lstatOrNull(p: string): fs.Stats | null {
+  try {
+    return fs.lstatSync(p);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw e;
+  }
+}
+
+class Unpacker {
+  private size = 0;
+  private readonly whiteouts = new Set<string>();
+  private readonly opaque = new Set<string>();
+  private readonly fifos: { rel: string; header: tarStream.Header }[] = [];
+  private readonly dirTimes: [string, Date][] = [];
+
+  constructor(private readonly root: string) {}
+
+  /** Makes every parent of `parts` a real directory inside root; never follows a symlink. */
+  private ensureParents(name: string, parts: string[], create = true): void {
+    let p = this.root;
+    for (let i = 0; i < parts.length - 1; i++) {
+      p = path.join(p, parts[i]);
+      const st = lstatOrNull(p);
+      if (!st && !create) return;
+      if (!st) fs.mkdirSync(p, { mode: 0o755 });
+      else if (st.isSymbolicLink()) throw hostile(`invalid tar entry "${name}": parent "${parts.slice(0, i + 1).join('/')}" is a symbolic link`);
+      else if (!st.isDirectory()) throw hostile(`invalid tar entry "${name}": parent "${parts.slice(0, i + 1).join('/')}" is not a directory`);
+    }
+  }
+
+  async entry(header: tarStream.Header, body: AsyncIterable<unknown>): Promise<void> {
+    const type = header.type ?? 'file';
+    const parts = cleanComponents(header.name);
+    const base = parts[parts.length - 1] ?? '';
+    if (parts.length > 1 && parts[0].startsWith(WH_META_PREFIX)) {
+      // aufs metadata (.wh..wh.plnk, .wh..wh.aufs): not part of the filesystem
+      await drain(body);
+      return;
+    }
+    if (parts.length === 0 || base.startsWith(WH_PREFIX)) {
+      // the root's own entry is skipped, as Docker does: the layer root stays 0755
+      await drain(body);
+      if (parts.length === 0) return;
+      this.ensureParents(header.name, parts);
+      const dir = parts.slice(0, -1).join('/');
+      if (base === WH_OPAQUE) this.opaque.add(dir || '.');
+      else if (!base.startsWith(WH_META_PREFIX)) this.whiteouts.add([...parts.slice(0, -1), base.slice(WH_PREFIX.length)].join('/'));
+      return;
+    }
+    this.ensureParents(header.name, parts);
+    const rel = parts.join('/');
+    const target = path.join(this.root, rel);
+    const existing = lstatOrNull(target);
+    if (existing && !(type === 'directory' && existing.isDirectory())) fs.rmSync(target, { recursive: true, force: true });
+    this.whiteouts.delete(rel);
+    const mode = (header.mode ?? 0o644) & 0o7777;
+    switch (type) {
+      case 'file':
+      case 'contiguous-file': {
+        const fh = await fs.promises.open(target, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | fs.constants.O_NOFOLLOW, 0o600);
+        try {
+          for await (const chunk of body) await fh.write(chunk as Buffer);
+        } finally {
+          await fh.close();
+        }
+        this.size += header.size ?? 0;
+        break;
+      }
+      case 'directory':
+        await drain(body);
+        if (!existing) fs.mkdirSync(target, { mode: 0o700 });
+        this.dirTimes.push([target, header.mtime ?? new Date(0)]);
+        break;
+      case 'symlink':
+        await drain(body);
+        fs.symlinkSync(header.linkname ?? '', target);
+        break;
+      case 'link': {
+        await drain(body);
+        const linkParts = cleanComponents(header.linkname ?? '');
+        if (linkParts.length === 0) throw hostile(`invalid hardlink "${header.name}" -> "${header.linkname}"`);
+        this.ensureParents(header.name, linkParts, false);
+        const src = path.join(this.root, ...linkParts);
+        const st = lstatOrNull(src);
+        if (!st || st.isDirectory()) throw hostile(`invalid hardlink "${header.name}" -> "${header.linkname}": target is not a file in this layer`);
+        fs.linkSync(src, target);
+        return; // a hard link shares its target's metadata
+      }
+      case 'character-device':
+        await drain(body);
+        // a 0/0 character device already is an overlay whiteout; any other device is refused
+        if (header.devmajor === 0 && header.devminor === 0) { this.whiteouts.add(rel); return; }
+        throw hostile(`invalid tar entry "${header.name}": device nodes are not allowed in layers`);
+      case 'block-device':
+        await drain(body);
+        throw hostile(`invalid tar entry "${header.name}": device nodes are not allowed in layers`);
+      case 'fifo':
+        await drain(body);
+        this.fifos.push({ rel, header });
+        return;
+      default:
+        await drain(body);
+        return;
+    }
+    this.applyMetadata(target, type === 'symlink', header, mode);
+  }
+
+  private applyMetadata(target: string, isLink: boolean, header: tarStream.Header, mode: number): void {
+    fs.lchownSync(target, header.uid ?? 0, header.gid ?? 0);
+    // chmod after chown: chown clears set-id bits
+    if (!isLink) fs.chmodSync(target, mode);
+    if (header.type !== 'directory') {
+      const t = header.mtime ?? new Date(0);
+      fs.lutimesSync(target, t, t);
+    }
+  }
+
+  /** Whiteouts, opaque markers and FIFOs in batches, then directory times deepest first. */
+  async finish(): Promise<number> {
+    const wh = [...this.whiteouts].filter((p) => !lstatOrNull(path.join(this.root, p)));
+    await makeWhiteouts(this.root, wh);
+    await makeFifos(this.root, this.fifos.map((f) => f.rel));
+    for (const f of this.fifos) this.applyMetadata(path.join(this.root, f.rel), false, f.header, (f.header.mode ?? 0o644) & 0o7777);
+    await setXattrs(this.root, [...this.opaque].map((p) => ({ path: p, name: 'trusted.overlay.opaque', value: 'y' })));
+    const depth = (p: string): number => p.split('/').length;
+    for (const [p, t] of [...this.dirTimes].sort((a, b) => depth(b[0]) - depth(a[0]))) fs.utimesSync(p, t, t);
+    return this.size;
+  }
+}
+
+async function drain(body: AsyncIterable<unknown>): Promise<void> {
+  for await (const _ of body) { /* discard */ }
+}
+
+/**
+ * Unpacks `input` (plain or gzip tar) into `root`, which must exist and be empty.
+ * On error the caller removes `root`: nothing is ever written outside it.
+ */
+export async function unpackLayer(input: Readable, root: string): Promise<UnpackResult> {
+  const decoded = await decompressedTar(input);
+  const hash = createHash('sha256');
+  const extract = tarStream.extract();
+  const feeding = (async (): Promise<unknown> => {
+    try {
+      for await (const chunk of decoded) {
+        hash.update(chunk as Buffer);
+        if (!extract.write(chunk)) {
+          await new Promise<void>((resolve) => {
+            const done = (): void => { extract.off('drain', done); extract.off('close', done); resolve(); };
+            extract.on('drain', done);
+            extract.on('close', done);
+          });
+          if (extract.destroyed) return null;
+        }
+      }
+      (extract as unknown as { end(): void }).end();
+      return null;
+    } catch (e) {
+      extract.destroy(e as Error);
+      return e;
+    }
+  })();
+  // an entry's stream only says "destroyed"; the cause (e.g. "Unexpected end of data") is here
+  let extractError: unknown = null;
+  extract.on('error', (e: unknown) => { extractError ??= e; });
+  const unpacker = new Unpacker(root);
+  try {
+    for await (const entry of extract) await unpacker.entry(entry.header, entry);
+  } catch (e) {
+    decoded.destroy();
+    input.destroy();
+    await feeding;
+    throw asTarError((e as NodeJS.ErrnoException).code === 'STREAM_DESTROYED' && extractError ? extractError : e);
+  }
+  const feedError = await feeding;
+  if (feedError) throw asTarError(feedError);
+  const size = await unpacker.finish();
+  return { diffId: `sha256:${hash.digest('hex')}`, size };
+}
+
+function asTarError(e: unknown): Error {
+  if (e instanceof InvalidParameterError) return e;
+  const err = e as NodeJS.ErrnoException;
+  if (err && (err.code?.startsWith('Z_') || /unexpected end|invalid header|Unexpected end|checksum/i.test(err.message ?? ''))) {
+    return new InvalidParameterError(`invalid tar stream: ${err.message}`);
+  }
+  return e instanceof Error ? e : new Error(String(e));
+}
