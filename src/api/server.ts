@@ -95,8 +95,17 @@ export function createApiServer(backends: Backends, info: ServerInfo, opts: ApiS
     for (const [k, v] of Object.entries(headers)) res.setHeader(k, v);
     void dispatch(req, res, null).catch((e: unknown) => log(`unexpected: ${errorMessage(e)}`));
   });
+  // upgraded sockets are no longer the http server's: track them so shutdown can end them too
+  const upgraded = new Set<Duplex>();
+  const closeAll = server.closeAllConnections.bind(server);
+  server.closeAllConnections = (): void => {
+    closeAll();
+    for (const s of upgraded) s.destroy();
+  };
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => undefined); // a client vanishing mid-stream is not the daemon's problem
+    upgraded.add(socket);
+    socket.once('close', () => upgraded.delete(socket));
     const length = Number.parseInt(String(req.headers['content-length'] ?? '0'), 10) || 0;
     void dispatch(req, null, new UpgradedRequest(socket, head, length)).catch((e: unknown) => log(`unexpected: ${errorMessage(e)}`));
   });
