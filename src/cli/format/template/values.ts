@@ -110,7 +110,6 @@ export function isTrue(v: unknown): boolean {
 const JSON_ESC: Record<string, string> = { '"': '\\"', '\\': '\\\\', '\n': '\\n', '\r': '\\r', '\t': '\\t', '\b': '\\b', '\f': '\\f', '\u2028': '\\u2028', '\u2029': '\\u2029' };
 
 function jsonString(s: string): string {
-  // eslint-disable-next-line no-control-regex
   return '"' + s.replace(/["\\\u0000-\u001f\u2028\u2029]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, (c) => {
     if (JSON_ESC[c]) return JSON_ESC[c];
     if (c.charCodeAt(0) >= 0xd800) return '\ufffd'; // lone surrogate: Go writes U+FFFD

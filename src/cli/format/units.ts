@@ -1,0 +1,225 @@
+// Human-readable times and sizes as docker prints them: go-units (HumanDuration, HumanSize,
+// BytesSize, RAMInBytes, FromHumanSize), the daemon's container status strings, and Go's
+// time.Duration parsing and printing.
+import { sprintf } from './template/fmt';
+
+const SECOND = 1000; // milliseconds
+
+/** go-units HumanDuration of a duration in milliseconds ("About a minute", "3 weeks"). */
+export function humanDuration(ms: number): string {
+  const seconds = Math.trunc(ms / SECOND);
+  if (seconds < 1) return 'Less than a second';
+  if (seconds === 1) return '1 second';
+  if (seconds < 60) return `${seconds} seconds`;
+  const minutes = Math.trunc(ms / (60 * SECOND));
+  if (minutes === 1) return 'About a minute';
+  if (minutes < 60) return `${minutes} minutes`;
+  const hours = Math.trunc(ms / (3600 * SECOND) + 0.5);
+  if (hours === 1) return 'About an hour';
+  if (hours < 48) return `${hours} hours`;
+  if (hours < 24 * 7 * 2) return `${Math.trunc(hours / 24)} days`;
+  if (hours < 24 * 30 * 2) return `${Math.trunc(hours / 24 / 7)} weeks`;
+  if (hours < 24 * 365 * 2) return `${Math.trunc(hours / 24 / 30)} months`;
+  return `${Math.trunc(Math.trunc(ms / (3600 * SECOND)) / 24 / 365)} years`;
+}
+
+type TimeLike = Date | string | number;
+
+/** Milliseconds since the epoch; numbers are Unix seconds as the API's Created fields are. */
+function toMillis(t: TimeLike): number {
+  if (t instanceof Date) return t.getTime();
+  if (typeof t === 'number') return t * 1000;
+  return Date.parse(t);
+}
+
+/** Go's zero time as the API writes it ("0001-01-01T00:00:00Z"), or no time at all. */
+export function isZeroTime(t: TimeLike | null | undefined): boolean {
+  if (t === null || t === undefined || t === '' || t === 0) return true;
+  const ms = toMillis(t);
+  return Number.isNaN(ms) || ms <= -62135596800000;
+}
+
+/** docker's "X ago" (ps CREATED / RunningFor, images CREATED / CreatedSince). */
+export function timeAgo(t: TimeLike, now: number = Date.now()): string {
+  return `${humanDuration(now - toMillis(t))} ago`;
+}
+
+/** The container state fields the status string depends on (the API's ContainerState). */
+export interface ContainerStatusState {
+  Running?: boolean;
+  Paused?: boolean;
+  Restarting?: boolean;
+  Dead?: boolean;
+  RemovalInProgress?: boolean;
+  /** The API's State.Status; "removing" counts as RemovalInProgress. */
+  Status?: string;
+  ExitCode?: number;
+  StartedAt?: TimeLike | null;
+  FinishedAt?: TimeLike | null;
+  Health?: { Status?: string } | null;
+}
+
+/** The daemon's State.String(): "Up 3 seconds (healthy)", "Exited (3) 2 seconds ago", "Created". */
+export function containerStatus(s: ContainerStatusState, now: number = Date.now()): string {
+  const since = (t: TimeLike | null | undefined): string => humanDuration(isZeroTime(t) ? 0 : now - toMillis(t as TimeLike));
+  if (s.Running) {
+    if (s.Paused) return `Up ${since(s.StartedAt)} (Paused)`;
+    if (s.Restarting) return `Restarting (${s.ExitCode ?? 0}) ${since(s.FinishedAt)} ago`;
+    const health = s.Health?.Status;
+    if (health && health !== 'none') {
+      return `Up ${since(s.StartedAt)} (${health === 'starting' ? 'health: starting' : health})`;
+    }
+    return `Up ${since(s.StartedAt)}`;
+  }
+  if (s.RemovalInProgress || s.Status === 'removing') return 'Removal In Progress';
+  if (s.Dead || s.Status === 'dead') return 'Dead';
+  if (isZeroTime(s.StartedAt)) return 'Created';
+  if (isZeroTime(s.FinishedAt)) return '';
+  return `Exited (${s.ExitCode ?? 0}) ${since(s.FinishedAt)} ago`;
+}
+
+const DECIMAL_ABBRS = ['B', 'kB', 'MB', 'GB', 'TB', 'PB', 'EB', 'ZB', 'YB'];
+const BINARY_ABBRS = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB', 'EiB', 'ZiB', 'YiB'];
+
+function sizeAndUnit(size: number, base: number, abbrs: string[]): [number, string] {
+  let i = 0;
+  while (size >= base && i < abbrs.length - 1) { size /= base; i++; }
+  return [size, abbrs[i]];
+}
+
+/** go-units HumanSizeWithPrecision: decimal units, `precision` significant digits ("%.*g"). */
+export function humanSizeWithPrecision(size: number, precision: number): string {
+  const [n, unit] = sizeAndUnit(size, 1000, DECIMAL_ABBRS);
+  return sprintf('%.*g%s', [precision, n, unit]);
+}
+
+/**
+ * Decimal size with 3 significant digits ("4.86MB", "1.2kB", "0B"), as docker's CLI shows
+ * image, container and volume sizes (HumanSizeWithPrecision(size, 3)).
+ */
+export function humanSize(size: number): string {
+  return humanSizeWithPrecision(size, 3);
+}
+
+/** go-units HumanSize proper: 4 significant digits ("2.746MB"), used by docker system df. */
+export function humanSize4(size: number): string {
+  return humanSizeWithPrecision(size, 4);
+}
+
+/** go-units BytesSize: binary units, 4 significant digits ("1.465MiB"), used by docker stats. */
+export function bytesSize(size: number): string {
+  const [n, unit] = sizeAndUnit(size, 1024, BINARY_ABBRS);
+  return sprintf('%.4g%s', [n, unit]);
+}
+
+const DECIMAL_MAP: Record<string, number> = { k: 1e3, m: 1e6, g: 1e9, t: 1e12, p: 1e15 };
+const BINARY_MAP: Record<string, number> = { k: 2 ** 10, m: 2 ** 20, g: 2 ** 30, t: 2 ** 40, p: 2 ** 50 };
+
+function parseSize(str: string, map: Record<string, number>): number {
+  let sep = -1;
+  for (let i = str.length - 1; i >= 0; i--) if ('0123456789. '.includes(str[i])) { sep = i; break; }
+  if (sep < 0) throw new Error(`invalid size: '${str}'`);
+  const num = str[sep] === ' ' ? str.slice(0, sep) : str.slice(0, sep + 1);
+  let sfx = str.slice(sep + 1);
+  if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(num)) {
+    throw new Error(`strconv.ParseFloat: parsing ${JSON.stringify(num)}: invalid syntax`);
+  }
+  let size = Number(num);
+  if (size < 0) throw new Error(`invalid size: '${str}'`);
+  if (sfx.length === 0) return Math.trunc(size);
+  const bad = (): never => { throw new Error(`invalid suffix: '${sfx}'`); };
+  if (sfx.length > 3) bad();
+  sfx = sfx.toLowerCase();
+  if (sfx[0] === 'b') { if (sfx.length > 1) bad(); return Math.trunc(size); }
+  const mul = map[sfx[0]];
+  if (mul === undefined) bad();
+  size *= mul;
+  if ((sfx.length === 2 && sfx[1] !== 'b') || (sfx.length === 3 && sfx.slice(1) !== 'ib')) bad();
+  return Math.trunc(size);
+}
+
+/** go-units RAMInBytes: "32m", "1g", "512k", "1.5GB" with binary multipliers (-m, --shm-size). */
+export function ramInBytes(size: string): number {
+  return parseSize(size, BINARY_MAP);
+}
+
+/** go-units FromHumanSize: SI multipliers ("44kB" = 44000). */
+export function fromHumanSize(size: string): number {
+  return parseSize(size, DECIMAL_MAP);
+}
+
+const NS: Record<string, number> = { ns: 1, us: 1e3, 'µs': 1e3, 'μs': 1e3, ms: 1e6, s: 1e9, m: 60e9, h: 3600e9 };
+
+/** Go's time.ParseDuration ("1m30s", "500ms", "-1.5h"); returns nanoseconds. */
+export function parseDuration(str: string): number {
+  const invalid = (): never => { throw new Error(`time: invalid duration ${JSON.stringify(str)}`); };
+  let s = str;
+  let neg = false;
+  if (s[0] === '-' || s[0] === '+') { neg = s[0] === '-'; s = s.slice(1); }
+  if (s === '0') return 0;
+  if (s === '') invalid();
+  let total = 0;
+  while (s !== '') {
+    const m = /^(\d*)(?:\.(\d*))?/.exec(s);
+    if (!m || (!/^[0-9.]/.test(s))) invalid();
+    const [all, intPart, frac] = m as RegExpExecArray;
+    if (intPart === '' && (frac === undefined || frac === '')) invalid();
+    s = s.slice(all.length);
+    const u = /^[^0-9.]*/.exec(s)?.[0] ?? '';
+    if (u === '') throw new Error(`time: missing unit in duration ${JSON.stringify(str)}`);
+    s = s.slice(u.length);
+    const unit = NS[u];
+    if (unit === undefined) throw new Error(`time: unknown unit ${JSON.stringify(u)} in duration ${JSON.stringify(str)}`);
+    total += Number(intPart || '0') * unit + (frac ? Math.trunc(Number(`0.${frac}`) * unit) : 0);
+    if (total > 9223372036854775807) invalid();
+  }
+  return neg ? -total : total;
+}
+
+/** Go's time.Duration.String of nanoseconds: "1m30s", "500ms", "2h0m0s", "1.5µs", "0s". */
+export function formatDuration(ns: number): string {
+  const neg = ns < 0;
+  let u = BigInt(Math.round(Math.abs(ns)));
+  const frac = (v: bigint, prec: number): [string, bigint] => {
+    let digits = '';
+    let print = false;
+    for (let i = 0; i < prec; i++) {
+      const d = v % 10n;
+      print = print || d !== 0n;
+      if (print) digits = d.toString() + digits;
+      v /= 10n;
+    }
+    return [print ? '.' + digits : '', v];
+  };
+  let out: string;
+  if (u === 0n) return '0s';
+  if (u < 1_000_000_000n) {
+    const [unit, prec] = u < 1000n ? ['ns', 0] : u < 1_000_000n ? ['µs', 3] : ['ms', 6];
+    const [f, whole] = frac(u, prec as number);
+    out = `${whole}${f}${unit}`;
+  } else {
+    const [f, secs] = frac(u, 9);
+    u = secs;
+    out = `${u % 60n}${f}s`;
+    u /= 60n;
+    if (u > 0n) {
+      out = `${u % 60n}m${out}`;
+      u /= 60n;
+      if (u > 0n) out = `${u}h${out}`;
+    }
+  }
+  return neg ? '-' + out : out;
+}
+
+/** Go's time.Time.String in the local zone: "2024-01-02 15:04:05 +0000 UTC" (docker ps CreatedAt). */
+export function goTimeString(t: TimeLike): string {
+  const d = new Date(toMillis(t));
+  const p = (n: number, w = 2): string => String(n).padStart(w, '0');
+  const off = -d.getTimezoneOffset();
+  const offStr = `${off < 0 ? '-' : '+'}${p(Math.trunc(Math.abs(off) / 60))}${p(Math.abs(off) % 60)}`;
+  const zoneName = new Intl.DateTimeFormat('en-US', { timeZoneName: 'short' }).formatToParts(d).find((x) => x.type === 'timeZoneName')?.value ?? '';
+  const abbr = off === 0 && /^(UTC|GMT)$/.test(zoneName) ? 'UTC' : /^(GMT|UTC)[+-]/.test(zoneName) || !zoneName ? offStr : zoneName;
+  const ms = d.getMilliseconds();
+  const fracPart = ms ? '.' + p(ms, 3).replace(/0+$/, '') : '';
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}${fracPart} ${offStr} ${abbr}`;
+}
