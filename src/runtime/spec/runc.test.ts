@@ -176,3 +176,16 @@ test('--init runs tini as PID 1 with the command under it', async () => {
   assert.equal(r.code, 0, r.err);
   assert.match(r.out, /^\s*1\s+\/sbin\/docker-init -- sh -c/m);
 });
+
+test('host namespaces and a read-only rootfs start under runc', async () => {
+  const r = await run({
+    readonlyRootfs: true,
+    namespaces: { network: 'host', pid: 'host', ipc: 'host', uts: 'host' },
+  }, 'sh', '-c', 'hostname; ls /sys/class/net | grep -c .; touch /x 2>&1; test -d /dev/shm && echo shm');
+  assert.equal(r.code, 0, r.err);
+  const lines = r.out.trim().split('\n');
+  assert.equal(lines[0], os.hostname(), 'the host UTS namespace keeps the host name');
+  assert.ok(Number(lines[1]) >= 1, 'the host network interfaces are visible');
+  assert.match(r.out, /Read-only file system/);
+  assert.match(r.out, /^shm$/m);
+});
