@@ -22,29 +22,54 @@ export function commonHeaders(info: ServerInfo): Record<string, string> {
 
 /**
  * A request that arrived with `Connection: Upgrade`: Node hands over the raw socket (and the
- * bytes it already read past the headers), so the body, if any, is read here by Content-Length
- * and whatever follows it is the client's stdin.
+ * bytes it already read past the headers), so the body, if any, is read here (by
+ * Content-Length, or chunked) and whatever follows it is the client's stdin.
  */
 export class UpgradedRequest {
   private body: Promise<Buffer> | null = null;
 
-  constructor(readonly socket: Duplex, head: Buffer, private readonly contentLength: number) {
+  constructor(readonly socket: Duplex, head: Buffer, private readonly framing: { length: number } | 'chunked') {
     if (head.length > 0) socket.unshift(head);
   }
 
-  /** The request body; bytes past Content-Length stay on the socket. */
+  /** The request body; bytes past its end stay on the socket. */
   readBody(limit: number): Promise<Buffer> {
-    if (this.contentLength > limit) return Promise.reject(new InvalidParameterError('request body is too large'));
-    this.body ??= readExactly(this.socket, this.contentLength);
+    this.body ??= this.framing === 'chunked' ? readChunked(this.socket, limit) : readLength(this.socket, this.framing.length, limit);
     return this.body;
   }
 }
 
-function readExactly(s: Duplex, n: number): Promise<Buffer> {
-  if (n <= 0) return Promise.resolve(Buffer.alloc(0));
+async function readLength(s: Duplex, n: number, limit: number): Promise<Buffer> {
+  if (n > limit) throw new InvalidParameterError('request body is too large');
+  return n <= 0 ? Buffer.alloc(0) : readFrom(s, (b) => (b.length >= n ? n : -1));
+}
+
+const readLine = (s: Duplex): Promise<Buffer> => readFrom(s, (b) => { const i = b.indexOf('\r\n'); return i < 0 ? -1 : i + 2; });
+
+async function readChunked(s: Duplex, limit: number): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  let size = 0;
+  for (;;) {
+    const line = (await readLine(s)).toString('latin1').trim();
+    const n = Number.parseInt(line.split(';')[0], 16);
+    if (Number.isNaN(n) || n < 0) throw new InvalidParameterError('malformed chunked request body');
+    if (n === 0) break;
+    size += n;
+    if (size > limit) throw new InvalidParameterError('request body is too large');
+    const chunk = await readFrom(s, (b) => (b.length >= n + 2 ? n + 2 : -1));
+    parts.push(chunk.subarray(0, n));
+  }
+  while ((await readLine(s)).length > 2) { /* trailers */ }
+  return Buffer.concat(parts);
+}
+
+/**
+ * Reads from `s` until `need(buffered)` says how many bytes make a whole unit (-1: not yet);
+ * returns that unit and puts any surplus back on the socket.
+ */
+function readFrom(s: Duplex, need: (buf: Buffer) => number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
-    const parts: Buffer[] = [];
-    let got = 0;
+    let acc: Buffer = Buffer.alloc(0);
     const cleanup = (): void => {
       s.off('readable', onReadable);
       s.off('end', onEnd);
@@ -52,15 +77,18 @@ function readExactly(s: Duplex, n: number): Promise<Buffer> {
     };
     const onReadable = (): void => {
       let chunk: Buffer | null;
-      while (got < n && (chunk = s.read() as Buffer | null) !== null) {
-        parts.push(chunk);
-        got += chunk.length;
+      let n = need(acc);
+      while (n < 0 && (chunk = s.read() as Buffer | null) !== null) {
+        acc = acc.length === 0 ? chunk : Buffer.concat([acc, chunk]);
+        n = need(acc);
       }
-      if (got < n) return;
+      if (n < 0) {
+        if (s.readableEnded) onEnd();
+        return;
+      }
       cleanup();
-      const all = Buffer.concat(parts);
-      if (all.length > n) s.unshift(all.subarray(n));
-      resolve(all.subarray(0, n));
+      if (acc.length > n) s.unshift(acc.subarray(n));
+      resolve(acc.subarray(0, n));
     };
     const onEnd = (): void => { cleanup(); reject(new InvalidParameterError('unexpected EOF while reading request body')); };
     const onError = (e: Error): void => { cleanup(); reject(e); };

@@ -133,6 +133,24 @@ test('exec start: JSON body then stdin on the same connection', async (t) => {
   assert.deepEqual(demuxStdcopy(rest).map((f) => f.data.toString()), ['done']);
 });
 
+test('exec start: a chunked JSON body is decoded and what follows is stdin', async (t) => {
+  const session = fakeSession(true, true);
+  let startOpts: unknown;
+  const srv = await startTestServer(fakeBackends({ execs: { start: async (_id, o) => { startOpts = o; return session; } } }));
+  t.after(() => srv.close());
+  const c = new RawClient(srv.socketPath);
+  const body = '{"Detach":false,"Tty":true}';
+  const chunked = `5\r\n${body.slice(0, 5)}\r\n${(body.length - 5).toString(16)}\r\n${body.slice(5)}\r\n0\r\n\r\n`;
+  c.socket.write(`POST /exec/e1/start HTTP/1.1\r\nHost: x\r\n${upgradeHeaders}Transfer-Encoding: chunked\r\n\r\n${chunked}ls\n`);
+  const { head } = await c.head();
+  assert.match(head, /^HTTP\/1.1 101 UPGRADED/);
+  assert.match(head, /Content-Type: application\/vnd.docker.raw-stream/);
+  assert.deepEqual(startOpts, { detach: false, tty: true, consoleSize: undefined });
+  await waitFor(() => session.stdinText() === 'ls\n');
+  session.output.end();
+  await c.until((_b, ended) => ended);
+});
+
 test('exec start detached answers 200 with no body; a missing exec is 404', async (t) => {
   const srv = await startTestServer(fakeBackends({
     execs: { start: async (id, o) => { if (id !== 'e1') throw new (await import('../util/errors')).NotFoundError(`No such exec instance: ${id}`); return o.detach ? null : fakeSession(false, false); } },

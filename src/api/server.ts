@@ -106,8 +106,9 @@ export function createApiServer(backends: Backends, info: ServerInfo, opts: ApiS
     socket.on('error', () => undefined); // a client vanishing mid-stream is not the daemon's problem
     upgraded.add(socket);
     socket.once('close', () => upgraded.delete(socket));
+    const chunked = /chunked/i.test(String(req.headers['transfer-encoding'] ?? ''));
     const length = Number.parseInt(String(req.headers['content-length'] ?? '0'), 10) || 0;
-    void dispatch(req, null, new UpgradedRequest(socket, head, length)).catch((e: unknown) => log(`unexpected: ${errorMessage(e)}`));
+    void dispatch(req, null, new UpgradedRequest(socket, head, chunked ? 'chunked' : { length })).catch((e: unknown) => log(`unexpected: ${errorMessage(e)}`));
   });
   server.on('clientError', (_err: Error, socket: Duplex) => {
     if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
