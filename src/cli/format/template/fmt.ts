@@ -82,6 +82,54 @@ function fmtInt(n: number | bigint, spec: Spec): string {
   return pad(signed(prefix + digits, neg, spec), { ...spec, zero: spec.zero && zeroOk }, true);
 }
 
+/** Exact decimal digits of a finite non-negative double: value = 0.digits × 10^point. */
+function exactDecimal(a: number): { digits: string; point: number } {
+  if (a === 0) return { digits: '0', point: 1 };
+  const view = new DataView(new ArrayBuffer(8));
+  view.setFloat64(0, a);
+  const bits = view.getBigUint64(0);
+  const biased = Number((bits >> 52n) & 0x7ffn);
+  let mant = bits & ((1n << 52n) - 1n);
+  let exp = biased - 1075;
+  if (biased === 0) exp = -1074; else mant |= 1n << 52n;
+  if (exp >= 0) { const d = (mant << BigInt(exp)).toString(); return { digits: d, point: d.length }; }
+  const d = (mant * 5n ** BigInt(-exp)).toString();
+  return { digits: d, point: d.length + exp };
+}
+
+/** Keeps `keep` leading digits, rounding half to even on the exact value as strconv does. */
+function roundDigits(x: { digits: string; point: number }, keep: number): { digits: string; point: number } {
+  if (keep < 0) return { digits: '0', point: x.point };
+  if (keep >= x.digits.length) return { digits: x.digits.padEnd(keep, '0'), point: x.point };
+  const kept = x.digits.slice(0, keep);
+  const rest = x.digits.slice(keep);
+  const last = kept.length ? Number(kept[kept.length - 1]) : 0;
+  const up = rest[0] > '5' || (rest[0] === '5' && (/[1-9]/.test(rest.slice(1)) || last % 2 === 1));
+  if (!up) return { digits: kept || '0', point: x.point };
+  const inc = (BigInt(kept || '0') + 1n).toString().padStart(kept.length, '0');
+  return inc.length > kept.length || kept === '' ? { digits: inc, point: x.point + 1 } : { digits: inc, point: x.point };
+}
+
+/** %.<prec>f of a finite non-negative double. */
+function toFixedGo(a: number, prec: number): string {
+  const r = roundDigits(exactDecimal(a), exactDecimal(a).point + prec);
+  let int = r.point > 0 ? r.digits.slice(0, r.point).padEnd(r.point, '0') : '0';
+  int = int.replace(/^0+(?=\d)/, '');
+  const fracDigits = r.point >= 0 ? r.digits.slice(r.point) : '0'.repeat(-r.point) + r.digits;
+  return prec > 0 ? `${int}.${fracDigits.padEnd(prec, '0').slice(0, prec)}` : int;
+}
+
+/** %.<prec>e mantissa digits and exponent of a finite non-negative double. */
+function toExpGo(a: number, prec: number): { mant: string; exp: number } {
+  if (a === 0) return { mant: prec > 0 ? '0.' + '0'.repeat(prec) : '0', exp: 0 };
+  const x = exactDecimal(a);
+  const lead = x.digits.match(/^0*/)?.[0].length ?? 0;
+  const norm = { digits: x.digits.slice(lead), point: x.point - lead };
+  const r = roundDigits(norm, prec + 1);
+  const d = r.digits.slice(0, prec + 1);
+  return { mant: prec > 0 ? `${d[0]}.${d.slice(1)}` : d[0], exp: r.point - 1 };
+}
+
 function expForm(mant: string, exp: number, upper: boolean): string {
   return `${mant}${upper ? 'E' : 'e'}${exp < 0 ? '-' : '+'}${String(Math.abs(exp)).padStart(2, '0')}`;
 }
@@ -97,24 +145,23 @@ function fmtFloat(n: number, spec: Spec): string {
     return pad(s, { ...spec, zero: false }, true);
   }
   switch (spec.verb) {
-    case 'f': case 'F': s = a.toFixed(spec.prec ?? 6); break;
+    case 'f': case 'F': s = toFixedGo(a, spec.prec ?? 6); break;
     case 'e': case 'E': {
-      const [m, e] = a.toExponential(spec.prec ?? 6).split('e');
-      s = expForm(m, Number(e), upper);
+      const { mant, exp } = toExpGo(a, spec.prec ?? 6);
+      s = expForm(mant, exp, upper);
       break;
     }
     case 'g': case 'G': case 'v': {
       if (spec.prec === null) { s = formatFloatV(a); if (upper) s = s.toUpperCase(); break; }
       const p = Math.max(spec.prec, 1);
-      const [m, e] = a.toExponential(p - 1).split('e');
-      const exp = Number(e);
+      const { mant: m, exp } = toExpGo(a, p - 1);
       const digits = m.replace('.', '').replace(/0+$/, '') || '0';
       let eprec = p;
       if (eprec > digits.length && digits.length >= exp + 1) eprec = digits.length;
       if (exp < -4 || exp >= eprec) {
         s = expForm(digits.length > 1 ? `${digits[0]}.${digits.slice(1)}` : digits, exp, upper);
       } else {
-        s = a.toFixed(Math.max(digits.length - (exp + 1), 0));
+        s = toFixedGo(a, Math.max(digits.length - (exp + 1), 0));
       }
       break;
     }
