@@ -25,8 +25,9 @@ function loadEngine(): TemplateEngine {
 const SIMPLE = /^(?:[^{}]|\{\{\s*\.[A-Za-z0-9_]+\s*\}\})*$/;
 
 export function renderTemplate(src: string, data: unknown): string {
-  if (SIMPLE.test(src)) {
-    const obj = data as Record<string, unknown>;
+  const obj = data as Record<string, unknown>;
+  const plain = (k: string) => { const v = obj?.[k]; return v === null || v === undefined || (typeof v !== 'object' && typeof v !== 'function'); };
+  if (SIMPLE.test(src) && [...src.matchAll(/\{\{\s*\.([A-Za-z0-9_]+)/g)].every((m) => plain(m[1]))) {
     return src.replace(/\{\{\s*\.([A-Za-z0-9_]+)\s*\}\}/g, (_m, k: string) => {
       const v = obj[k];
       return typeof v === 'function' ? String((v as () => unknown).call(obj)) : v === undefined || v === null ? '<no value>' : String(v);
@@ -47,6 +48,18 @@ export function tabwrite(lines: string[], minwidth = 10, padding = 3): string {
   return rows.map((r) => r.map((cell, c) => (c < r.length - 1 ? cell + ' '.repeat(widths[c] - runeLen(cell)) : cell)).join('')).join('\n') + (rows.length ? '\n' : '');
 }
 
+/** JSON as Go's encoding/json writes a struct rendered through a map: sorted keys, <>& escaped. */
+export function goJson(v: unknown): string {
+  const sortKeys = (x: unknown): unknown => {
+    if (Array.isArray(x)) return x.map(sortKeys);
+    if (x && typeof x === 'object') {
+      return Object.fromEntries(Object.keys(x).sort().filter((k) => typeof (x as Record<string, unknown>)[k] !== 'function').map((k) => [k, sortKeys((x as Record<string, unknown>)[k])]));
+    }
+    return x;
+  };
+  return JSON.stringify(sortKeys(v)).replace(/[<>&]/g, (c) => `\\u00${c.charCodeAt(0).toString(16)}`);
+}
+
 function unescape(f: string): string { return f.replace(/\\t/g, '\t').replace(/\\n/g, '\n'); }
 
 /**
@@ -57,7 +70,7 @@ export function formatRows(format: string | undefined, defaultTable: string, row
   let f = format && format.trim() ? format : defaultTable;
   if (f === 'table') f = defaultTable;
   if (f === 'json') {
-    return rows.map((r) => JSON.stringify(toJson ? toJson(r) : r)).join('\n') + (rows.length ? '\n' : '');
+    return rows.map((r) => goJson(toJson ? toJson(r) : r)).join('\n') + (rows.length ? '\n' : '');
   }
   if (f.startsWith('table')) {
     const tmpl = unescape(f.slice('table'.length).trim());

@@ -42,3 +42,13 @@ export function bytesSize(bytes: number): string {
   while (n >= 1024 && i < BIN.length - 1) { n /= 1024; i++; }
   return `${goG(n, 4)}${BIN[i]}`;
 }
+
+/** Go's time.Time String(): 2006-01-02 15:04:05 -0700 MST, local time. */
+export function goTime(sec: number): string {
+  const d = new Date(sec * 1000);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  const off = -d.getTimezoneOffset();
+  const sign = off >= 0 ? '+' : '-';
+  const tz = Intl.DateTimeFormat('en-US', { timeZoneName: 'short' }).formatToParts(d).find((p) => p.type === 'timeZoneName')?.value ?? 'UTC';
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())} ${sign}${pad(Math.floor(Math.abs(off) / 60))}${pad(Math.abs(off) % 60)} ${tz}`;
+}

@@ -1,0 +1,9 @@
+import { forEachArg, type CommandDef } from '../../command';
+
+export const command: CommandDef = {
+  usage: 'CONTAINER [CONTAINER...]',
+  description: 'Pause all processes within one or more containers',
+  flags: [],
+  args: { min: 1 },
+  run: (ctx, _v, args) => forEachArg(ctx, args, async (a) => { await ctx.client().containerPause(a); return a; }),
+};
