@@ -136,7 +136,12 @@ export class ApiContext {
     res.shouldKeepAlive = false;
     res.assignSocket(up.socket as Socket);
     for (const [k, v] of Object.entries(commonHeaders(this.info))) res.setHeader(k, v);
-    res.once('finish', () => { up.socket.end(); });
+    res.once('finish', () => {
+      up.socket.end();
+      const t = setTimeout(() => up.socket.destroy(), 2000); // a client that never closes its side
+      t.unref();
+      up.socket.once('close', () => clearTimeout(t));
+    });
     this.response = res;
     return res;
   }
