@@ -18,7 +18,8 @@ const KEYWORDS = new Set(['if', 'else', 'end', 'range', 'with', 'define', 'templ
 const LEFT = '{{';
 const RIGHT = '}}';
 const isSpace = (c: string): boolean => c === ' ' || c === '\t' || c === '\r' || c === '\n';
-const isAlnum = (c: string): boolean => c === '_' || /^[\p{L}\p{Nd}]$/u.test(c);
+const ALNUM = /^[\p{L}\p{Nd}]$/u;
+const isAlnum = (c: string): boolean => c === '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || (c > '\x7f' && ALNUM.test(c));
 
 /** Splits a template into items; a lexing error becomes a final 'error' item. */
 export function lex(input: string): Item[] {
