@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import type { ContainerCreateRequest } from '../api-types';
 import { ConflictError, NotFoundError, NotModifiedError } from '../util/errors';
 import { compareApiVersions, splitRequestUrl } from './server';
-import { fakeBackends, request, startTestServer, FAKE_VERSION } from './test-support';
+import { RawClient, fakeBackends, request, startTestServer, FAKE_VERSION } from './test-support';
 
 test('version comparison and URL splitting', () => {
   assert.equal(compareApiVersions('1.9', '1.12'), -1);
@@ -175,4 +175,14 @@ test('image names with registry ports, slashes and tags route whole', async (t) 
   const missing = await request(srv.socketPath, 'GET', '/images/nope/json');
   assert.equal(missing.status, 404);
   assert.deepEqual(JSON.parse(missing.body.toString()), { message: 'No such image: nope' });
+});
+
+test('garbage on the wire gets a 400 and the daemon keeps serving', async (t) => {
+  const srv = await startTestServer(fakeBackends());
+  t.after(() => srv.close());
+  const c = new RawClient(srv.socketPath);
+  c.socket.write('NOT HTTP AT ALL\r\n\r\n');
+  await c.until((_b, ended) => ended);
+  assert.match(c.received.toString(), /^HTTP\/1.1 400 Bad Request/);
+  assert.equal((await request(srv.socketPath, 'GET', '/_ping')).status, 200);
 });
