@@ -84,8 +84,5 @@ export function renderPs(list: ContainerSummary[], o: PsOptions, now: number): s
   const rows = list.map((c) => psRow(c, !o.noTrunc, now));
   if (o.quiet && !o.format) return rows.map((r) => `${r.ID}\n`).join('');
   const def = `table {{.ID}}\t{{.Image}}\t{{.Command}}\t{{.RunningFor}}\t{{.Status}}\t{{.Ports}}\t{{.Names}}${o.size ? '\t{{.Size}}' : ''}`;
-  return formatRows(o.format, def, rows, HEADERS, (r) => {
-    const { Label: _l, ...rest } = r as ReturnType<typeof psRow>;
-    return rest;
-  });
+  return formatRows(o.format, def, rows, HEADERS);
 }
