@@ -140,6 +140,23 @@ test('hostile tars are refused, write nothing outside and leave no half layer', 
   }
 });
 
+test('fifos are created; a missing parent layer is refused; concurrent registers of one layer agree', { skip: !isRoot }, async () => {
+  const { db, store, done } = setup();
+  try {
+    const tar = await makeTar([{ name: 'run/pipe', type: 'fifo', mode: 0o620, uid: 5 }, { name: 'f', content: 'same' }]);
+    const [a, b] = await Promise.all([store.register(null, Readable.from([tar])), store.register(null, Readable.from([tar]))]);
+    assert.deepEqual(a, b);
+    assert.equal((db.prepare('SELECT count(*) AS n FROM layers').get() as { n: number }).n, 1);
+    const st = fs.lstatSync(path.join(store.diffDir(a.chainId), 'run/pipe'));
+    assert.ok(st.isFIFO());
+    assert.equal(st.mode & 0o777, 0o620);
+    assert.equal(st.uid, 5);
+    await assert.rejects(store.register(`sha256:${'0'.repeat(64)}`, Readable.from([tar])), /layer does not exist/);
+  } finally {
+    done();
+  }
+});
+
 test('refcounts: release at zero deletes the layer and parents nothing else holds', { skip: !isRoot }, async () => {
   const { root, db, store, done } = setup();
   try {

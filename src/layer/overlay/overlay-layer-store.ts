@@ -125,18 +125,21 @@ export class OverlayLayerStore implements LayerStore {
       doomed.push(row);
       next = r.parentToDelete;
     }
+    // every rename before the first await: a register() of the same content may recreate
+    // layers/<hex> as soon as we yield, and that new directory must not be moved away
+    const trash: string[] = [];
     for (const row of doomed) {
       const hex = row.chainId.slice('sha256:'.length);
       fs.rmSync(path.join(this.linkDir, row.link), { force: true });
-      const trash = path.join(this.tmpDir, `del-${hex}-${randomBytes(4).toString('hex')}`);
+      const t = path.join(this.tmpDir, `del-${hex}-${randomBytes(4).toString('hex')}`);
       try {
-        fs.renameSync(path.join(this.layersDir, hex), trash);
+        fs.renameSync(path.join(this.layersDir, hex), t);
+        trash.push(t);
       } catch (e) {
         if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
-        continue;
       }
-      await fs.promises.rm(trash, { recursive: true, force: true });
     }
+    for (const t of trash) await fs.promises.rm(t, { recursive: true, force: true });
     return doomed.map((r) => r.chainId);
   }
 
@@ -212,8 +215,10 @@ export class OverlayLayerStore implements LayerStore {
   async removeRw(containerId: string): Promise<void> {
     await this.unmount(containerId);
     const { parentToDelete } = deleteRwLayer(this.db, containerId);
+    // started now so its database part runs before we yield
+    const deleting = parentToDelete ? this.deleteChain(parentToDelete) : null;
     await this.removeRwDirs(containerId);
-    if (parentToDelete) await this.deleteChain(parentToDelete);
+    if (deleting) await deleting;
   }
 
   private async removeRwDirs(containerId: string): Promise<void> {
