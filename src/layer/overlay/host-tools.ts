@@ -54,7 +54,7 @@ function quote(s: string): string {
 export async function setXattrs(root: string, attrs: { path: string; name: string; value: string }[]): Promise<void> {
   if (attrs.length === 0) return;
   const dump = attrs.map((a) => `# file: ${quote(rel(a.path))}\n${a.name}=0x${Buffer.from(a.value).toString('hex')}\n`).join('\n');
-  await run('setfattr', ['--restore=-'], { cwd: root, input: `${dump}\n` });
+  await run('setfattr', ['-h', '--restore=-'], { cwd: root, input: `${dump}\n` });
 }
 
 /** syncfs(2) on the filesystem holding `path`: one call instead of an fsync per file. */

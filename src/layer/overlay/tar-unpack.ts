@@ -185,8 +185,13 @@ class Unpacker {
     }
   }
 
-  /** Whiteouts, opaque markers and FIFOs in batches, then directory times deepest first. */
+  /**
+   * Whiteouts, opaque markers and FIFOs in batches, then directory times deepest first.
+   * A later entry may have turned a recorded directory into a symlink: check again.
+   */
   async finish(): Promise<number> {
+    for (const p of [...this.whiteouts, ...this.fifos.map((f) => f.rel)]) this.ensureParents(p, p.split('/'));
+    for (const p of this.opaque) if (p !== '.') this.ensureParents(p, [...p.split('/'), '']);
     const wh = [...this.whiteouts].filter((p) => !lstatOrNull(path.join(this.root, p)));
     await makeWhiteouts(this.root, wh);
     await makeFifos(this.root, this.fifos.map((f) => f.rel));
