@@ -136,7 +136,7 @@ load() { # load TAR REPO TAG CHANGE...
   echo "base-images: loaded $repo:$tag $(printf '%s' "$out" | grep -o 'sha256:[0-9a-f]*' | tail -1)"
 }
 
-BUSYBOX_CHANGES=('CMD ["sh"]')
+BUSYBOX_CHANGES=('ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' 'CMD ["sh"]')
 HELLO_CHANGES=('CMD ["/hello"]')
 
 if [ -n "$BUILD_ONLY" ]; then

@@ -37,8 +37,10 @@ async function main(): Promise<void> {
   if (!runtimes[opts.defaultRuntime]) throw new Error(`default runtime ${opts.defaultRuntime} is not installed (${RUNTIME_PATHS[opts.defaultRuntime]})`);
 
   const layers = new OverlayLayerStore(db, opts.dataRoot);
+  await layers.open();
   const images = new LocalImageStore(db, opts.dataRoot, layers);
-  const runtime = new ConmonRuntime({ execRoot: opts.execRoot, runtimes, defaultRuntime: opts.defaultRuntime, logLevel: opts.logLevel, host });
+  await images.open();
+  const runtime = new ConmonRuntime({ execRoot: opts.execRoot, runtimes, defaultRuntime: opts.defaultRuntime, logLevel: opts.logLevel === "debug" ? "debug" : "warning" });
   const events = new EventBus(new EventsTable(db));
   const registry = new ContainerRegistry(new ContainersTable(db));
   const health = new HealthMonitor(runtime, registry, events);

@@ -60,6 +60,9 @@ export interface ImportOptions {
   platform?: string;
 }
 
+/** Who uses an image: a container ID (stopped), a running one, or nobody. */
+export type ImageUserRef = string | { containerId: string; running: boolean } | null;
+
 /**
  * The local images: configs, tags and their layers. Reference resolution follows Docker:
  * "busybox" = "docker.io/library/busybox:latest"; full or short (unique prefix) IDs.
@@ -77,5 +80,5 @@ export interface ImageStore {
    * docker rmi semantics: untag, then delete when no tags remain. `isUsed` tells whether a
    * container uses an image ID (conflict unless force).
    */
-  remove(ref: string, opts: { force: boolean; noPrune: boolean }, isUsed: (imageId: string) => string | null): Promise<{ Untagged?: string; Deleted?: string }[]>;
+  remove(ref: string, opts: { force: boolean; noPrune: boolean }, isUsed: (imageId: string) => ImageUserRef): Promise<{ Untagged?: string; Deleted?: string }[]>;
 }

@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import type { ImageConfigJson, ImageRecord, ImageStore, ImportOptions } from './image-store';
+import type { ImageConfigJson, ImageRecord, ImageStore, ImageUserRef, ImportOptions } from './image-store';
 import { ContentStore } from './content-store';
 import { applyChanges } from './changes';
 import {
@@ -25,7 +25,7 @@ export interface ImageLayers {
  * Who uses an image: a container ID (treated as a stopped container) or, better, the
  * container and whether it runs, so a running one is a conflict even with force.
  */
-export type ImageUser = string | { containerId: string; running: boolean } | null;
+export type ImageUser = ImageUserRef;
 
 export interface LocalImageStoreOptions {
   /** clock for `created` (tests pin it) */

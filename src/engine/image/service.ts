@@ -1,7 +1,7 @@
 import { PassThrough } from 'node:stream';
 import type { Readable } from 'node:stream';
 import type { ImageDeleteResponseItem, ImageInspect, ImageSummary, ProgressMessage } from '../../api-types';
-import type { ImageRecord, ImageStore } from '../../image';
+import type { ImageRecord, ImageStore, ImageUserRef } from '../../image';
 import { familiarize } from '../../image';
 import { InvalidParameterError, errorMessage } from '../../util/errors';
 import type { Filters, ImageBackend } from '../backends';
@@ -108,10 +108,11 @@ export class ImageService implements ImageBackend {
   }
 
   async remove(ref: string, opts: { force: boolean; noPrune: boolean }): Promise<ImageDeleteResponseItem[]> {
-    const users = (imageId: string): string | null => {
-      const running = this.containers.all().filter((c) => c.image === imageId);
-      if (running.length === 0) return null;
-      return (running.find((c) => c.state.Running) ?? running[0]).id;
+    const users = (imageId: string): ImageUserRef => {
+      const using = this.containers.all().filter((c) => c.image === imageId);
+      if (using.length === 0) return null;
+      const running = using.find((c) => c.state.Running);
+      return running ? { containerId: running.id, running: true } : using[0].id;
     };
     const items = await this.images.remove(ref, opts, users);
     for (const it of items) {
