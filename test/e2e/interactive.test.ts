@@ -24,6 +24,10 @@ describe('interactive', () => {
       let pty: TmuxPty | undefined;
       let short = '';
       after(async () => { await pty?.close(); });
+      const term = (): TmuxPty => {
+        assert.ok(pty, 'the terminal of the first test');
+        return pty;
+      };
 
       it('run -it busybox sh: typed commands run in the container', T, async () => {
         pty = new TmuxPty(daemon(), `it-${name}`);
@@ -36,28 +40,28 @@ describe('interactive', () => {
       });
 
       it('Ctrl-P Ctrl-Q detaches and the container keeps running', T, async () => {
-        assert.ok(pty);
-        await pty.keys('C-p', 'C-q');
+        const p = term();
+        await p.untilHostPrompt(() => p.keys('C-p', 'C-q'));
         // back in the outer bash: only bash sets BASH_VERSION
-        await pty.type('echo "detached shell=${BASH_VERSION:+bash}"');
-        await pty.waitFor(/^detached shell=bash/m);
+        await p.type('echo "detached shell=${BASH_VERSION:+bash}"');
+        await p.waitFor(/^detached shell=bash/m);
         const row = await psRow(cli, ctr, []);
         assert.ok(row, 'ps lists the detached container');
         assert.match(row, /\bUp\b/);
       });
 
       it('attach returns to the container', T, async () => {
-        assert.ok(pty);
-        await pty.type(`${bin} attach ${ctr}`);
-        await pty.type('echo back-$((2+2)) $(hostname)');
-        await pty.waitFor(new RegExp(`^back-4 ${short}\\s*$`, 'm'));
+        const p = term();
+        await p.type(`${bin} attach ${ctr}`);
+        await p.type('echo back-$((2+2)) $(hostname)');
+        await p.waitFor(new RegExp(`^back-4 ${short}\\s*$`, 'm'));
       });
 
       it('exit stops it: the CLI returns 0 and ps -a shows Exited (0)', T, async () => {
-        assert.ok(pty);
-        await pty.type('exit');
-        await pty.type('echo "after-exit rc=$? shell=${BASH_VERSION:+bash}"');
-        await pty.waitFor(/^after-exit rc=0 shell=bash/m);
+        const p = term();
+        await p.untilHostPrompt(() => p.type('exit'));
+        await p.type('echo "after-exit rc=$? shell=${BASH_VERSION:+bash}"');
+        await p.waitFor(/^after-exit rc=0 shell=bash/m);
         assert.equal(await inspectField(cli, ctr, '{{.State.Status}} {{.State.ExitCode}}'), 'exited 0');
         const row = await psRow(cli, ctr);
         assert.ok(row);
@@ -65,14 +69,14 @@ describe('interactive', () => {
       });
 
       it('start -ai reattaches to the stopped -it container', T, async () => {
-        assert.ok(pty);
-        await pty.type(`${bin} start -ai ${ctr}`);
-        await pty.type('echo again-$((3+3)) $(hostname)');
-        await pty.waitFor(new RegExp(`^again-6 ${short}\\s*$`, 'm'));
+        const p = term();
+        await p.type(`${bin} start -ai ${ctr}`);
+        await p.type('echo again-$((3+3)) $(hostname)');
+        await p.waitFor(new RegExp(`^again-6 ${short}\\s*$`, 'm'));
         assert.equal(await inspectField(cli, ctr, '{{.State.Status}}'), 'running');
-        await pty.type('exit 4');
-        await pty.type('echo "after-start rc=$? shell=${BASH_VERSION:+bash}"');
-        await pty.waitFor(/^after-start rc=4 shell=bash/m);
+        await p.untilHostPrompt(() => p.type('exit 4'));
+        await p.type('echo "after-start rc=$? shell=${BASH_VERSION:+bash}"');
+        await p.waitFor(/^after-start rc=4 shell=bash/m);
         assert.equal(await inspectField(cli, ctr, '{{.State.Status}} {{.State.ExitCode}}'), 'exited 4');
       });
     });

@@ -73,7 +73,7 @@ describe('lifecycle', () => {
           await pty.waitFor(/^\/ # /m);
           await pty.type('echo in-exec-$((2+3))-$(hostname) tty=$(tty)');
           await pty.waitFor(new RegExp(`^in-exec-5-${id.slice(0, 12)} tty=/dev/pts/\\d+`, 'm'));
-          await pty.type('exit');
+          await pty.untilHostPrompt(() => pty.type('exit'));
           await pty.type('echo "rc=$? shell=${BASH_VERSION:+bash}"');
           await pty.waitFor(/^rc=0 shell=bash/m);
         } finally {

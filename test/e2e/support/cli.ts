@@ -57,7 +57,7 @@ export async function psRow(cli: Cli, name: string, flags: string[] = ['-a']): P
 }
 
 /** Docker's human "… ago" suffix of an Exited status (go-units HumanDuration). */
-export const AGO = String.raw`(Less than a second|About a minute|About an hour|\d+ (seconds|minutes|hours|days|weeks|months|years)) ago`;
+export const AGO = String.raw`(Less than a second|About a minute|About an hour|\d+ (seconds?|minutes|hours|days|weeks|months|years)) ago`;
 
 /** Asserts the daemon still answers `version` (after a bad request, say). */
 export async function assertDaemonUp(cli: Cli): Promise<void> {

@@ -70,6 +70,26 @@ export class TmuxPty {
     return ((await this.screen()).match(re) ?? []).length;
   }
 
+  /** How many outer-bash prompts the screen shows so far (not always at a line start: after a detach it follows the container's prompt). */
+  async hostPrompts(): Promise<number> {
+    return this.count(new RegExp(escapeRegExp(HOST_PROMPT.trimEnd()), 'g'));
+  }
+
+  /**
+   * Runs `action` (e.g. typing `exit` into a container shell) and waits until the outer bash
+   * prompts again: only then may the next line be typed, as a running client reads (and sends
+   * on) whatever is typed ahead.
+   */
+  async untilHostPrompt(action: () => Promise<void>, timeoutMs = 20000): Promise<void> {
+    const before = await this.hostPrompts();
+    await action();
+    try {
+      await eventually(async () => (await this.hostPrompts()) > before, timeoutMs, 200);
+    } catch {
+      throw new Error(`the outer shell did not prompt again within ${timeoutMs} ms; screen:\n${await this.screen()}`);
+    }
+  }
+
   async close(): Promise<void> {
     if (!this.started) return;
     this.started = false;
