@@ -147,19 +147,20 @@ export class ConmonRuntime implements OciRuntime {
   }
 
   async delete(id: string, force = false): Promise<void> {
-    const st = await this.state(id);
-    if (st) {
-      // conmon writes the exit file once it reaps the process runc kills: wait for it, so it
-      // is not written after the bundle and exit file were removed
-      const conmonAlive = await this.conmonAlive(id);
-      const exited = conmonAlive ? this.exits.waitFor(id, 5000) : Promise.resolve(true);
+    const meta = await this.meta(id);
+    const name = meta?.runtime ?? this.opts.defaultRuntime;
+    // no `runtime state` first: the runtime's own state dir says whether it knows the container
+    if (fs.existsSync(`${this.layout.runtimeRoot(name)}/${id}`)) {
+      // conmon writes the exit file once it reaps the process the runtime kills: wait for it,
+      // so it is not written after the bundle and exit file were removed
+      const wait = (await this.conmonAlive(id)) ? this.exits.waitFor(id, 5000) : null;
       try {
         await this.oci(id, ['delete', ...(force ? ['--force'] : []), id]);
       } catch (e) {
-        void exited.catch(() => undefined);
+        wait?.cancel();
         if (!(e instanceof OciRuntimeError && e.notFound)) throw e;
       }
-      await exited;
+      await wait?.exited;
     }
     this.metaCache.delete(id);
     await Promise.all([
@@ -298,15 +299,13 @@ export class ConmonRuntime implements OciRuntime {
   }
 }
 
-/** temp name, fsync, rename: a reader never sees half a file (DESIGN.md "On disk"). */
+/**
+ * Temp name, then rename: a reader (or a berthd restarted after kill -9) never sees half a
+ * file. No fsync: the exec-root is runtime state (tmpfs /run), gone at reboot anyway, and
+ * create is on the hot path of `run`.
+ */
 async function writeAtomic(file: string, text: string): Promise<void> {
   const tmp = `${file}.tmp-${process.pid}`;
-  const fh = await fsp.open(tmp, 'w', 0o600);
-  try {
-    await fh.writeFile(text);
-    await fh.sync();
-  } finally {
-    await fh.close();
-  }
+  await fsp.writeFile(tmp, text, { mode: 0o600 });
   await fsp.rename(tmp, file);
 }

@@ -19,8 +19,11 @@ test('exit watcher: reports a file renamed into place once, ignores temp names a
     fs.renameSync(path.join(dir, 'b.XYZ123'), path.join(dir, 'b'));
     await got;
     fs.writeFileSync(path.join(dir, 'a'), '137');
-    assert.equal(await w.waitFor('a', 2000), true);
-    assert.equal(await w.waitFor('never', 50), false);
+    assert.equal(await w.waitFor('a', 2000).exited, true);
+    assert.equal(await w.waitFor('never', 50).exited, false);
+    const pending = w.waitFor('never', 60_000);
+    pending.cancel();
+    assert.equal(await pending.exited, false);
     await new Promise((r) => setTimeout(r, 50));
     assert.deepEqual(seen.sort(), ['a', 'b']);
   } finally {

@@ -23,11 +23,15 @@ export class ExitWatcher {
     };
   }
 
-  /** Resolves true when exits/<id> exists (now or later), false after timeoutMs. */
-  waitFor(id: string, timeoutMs: number): Promise<boolean> {
-    return new Promise((resolve) => {
+  /**
+   * Resolves true when exits/<id> exists (now or later), false after timeoutMs or once
+   * cancel() is called (the caller no longer expects an exit).
+   */
+  waitFor(id: string, timeoutMs: number): { exited: Promise<boolean>; cancel: () => void } {
+    let finish: (v: boolean) => void = () => undefined;
+    const exited = new Promise<boolean>((resolve) => {
       let done = false;
-      const finish = (v: boolean): void => {
+      finish = (v: boolean): void => {
         if (done) return;
         done = true;
         clearTimeout(timer);
@@ -41,6 +45,7 @@ export class ExitWatcher {
         if (!err && /^-?\d+$/.test(text.trim())) finish(true);
       });
     });
+    return { exited, cancel: () => finish(false) };
   }
 
   private ensureWatching(): void {
