@@ -78,6 +78,19 @@ describe('ConmonRuntime lifecycle (real containers)', opts, () => {
     assert.equal(fs.existsSync(rt.layout.bundle(spec.id)), false);
   });
 
+  test('start: twice fails as runc says; a created container killed before start cannot start', async () => {
+    const a = runSpec(['sleep', '1000']);
+    const b = runSpec(['sleep', '1000']);
+    sb.ids.add(a.id).add(b.id);
+    await rt.create(a, { tty: false, stdin: false, logPath: sb.logPath(a.id) });
+    const { pid } = await rt.start(a.id);
+    assert.deepEqual(await rt.state(a.id), { status: 'running', pid });
+    await assert.rejects(rt.start(a.id), /cannot start an already running container/);
+    await rt.create(b, { tty: false, stdin: false, logPath: sb.logPath(b.id) });
+    await rt.kill(b.id, 'KILL');
+    await assert.rejects(rt.start(b.id), /cannot start a container that has stopped/);
+  });
+
   test('delete --force of a running container; delete of a created one', async () => {
     const a = runSpec(['sleep', '1000']);
     const b = runSpec(['sleep', '1000']);

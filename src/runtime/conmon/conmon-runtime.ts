@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as fsp from 'node:fs/promises';
+import * as path from 'node:path';
 import type { Readable } from 'node:stream';
 import { InvalidParameterError, SystemError } from '../../util/errors';
 import type {
@@ -12,6 +13,7 @@ import { top as psTop } from '../top';
 import { openAttachStream } from './attach-stream';
 import { spawnConmon } from './conmon-process';
 import { startExec } from './exec';
+import { startThroughExecFifo } from './exec-fifo';
 import { ExitWatcher } from './exit-watch';
 import { readK8sLog } from './k8s-log';
 import { ExecRootLayout } from './layout';
@@ -113,6 +115,20 @@ export class ConmonRuntime implements OciRuntime {
   }
 
   async start(id: string): Promise<{ pid: number }> {
+    const meta = await this.meta(id);
+    const name = meta?.runtime ?? this.opts.defaultRuntime;
+    if (path.basename(this.opts.runtimes[name] ?? '') === 'runc') {
+      const wait = this.exits.waitFor(id, 2 ** 31 - 1);
+      try {
+        if (await startThroughExecFifo(`${this.layout.runtimeRoot(name)}/${id}/exec.fifo`, wait.exited)) {
+          return { pid: await this.readPid(id) };
+        }
+      } catch (e) {
+        throw new OciRuntimeError('start', (e as Error).message);
+      } finally {
+        wait.cancel();
+      }
+    }
     await this.oci(id, ['start', id]);
     return { pid: await this.readPid(id) };
   }
