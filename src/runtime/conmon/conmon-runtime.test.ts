@@ -61,6 +61,12 @@ describe('ConmonRuntime lifecycle (real containers)', opts, () => {
     assert.equal((await rt.state(spec.id))?.status, 'created');
     const { pid } = await rt.start(spec.id);
     assert.deepEqual(await rt.state(spec.id), { status: 'running', pid });
+    const top = await rt.top(spec.id);
+    assert.equal(top.titles[1], 'PID');
+    assert.deepEqual(top.processes.map((p) => [p[1], p[7]]), [[String(pid), 'sleep 1000']]);
+    const stats = await rt.stats(spec.id);
+    assert.equal(stats.pids.current, 1);
+    assert.ok(stats.memory.usage > 0);
     await rt.pause(spec.id);
     assert.equal((await rt.state(spec.id))?.status, 'paused');
     assert.match(fs.readFileSync(`/proc/${pid}/status`, 'utf8'), /^State:\s+[SD]/m);
