@@ -35,6 +35,18 @@ describe('ConmonRuntime lifecycle (real containers)', opts, () => {
     assert.match(r.log, /^\S+ stdout F hi\n$/);
   });
 
+  test('an OOM kill is reported (conmon\'s oom marker), a normal exit is not', async () => {
+    const spec = runSpec(['sh', '-c', 'x=$(head -c 100000000 /dev/zero | tr "\\0" a); echo survived']);
+    spec.resources.memory = 16 << 20;
+    spec.resources.memorySwap = 16 << 20;
+    const r = await run(spec);
+    assert.equal(r.exitCode, 137);
+    assert.deepEqual(await rt.exitStatus(spec.id).then((s) => s?.oomKilled), true);
+    const ok = runSpec(['true']);
+    await run(ok);
+    assert.equal((await rt.exitStatus(ok.id))?.oomKilled, false);
+  });
+
   test("sh -c 'exit 3' exits 3; stderr is logged as stderr", async () => {
     const r = await run(runSpec(['sh', '-c', 'echo oops >&2; exit 3']));
     assert.equal(r.exitCode, 3);
