@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import type { Readable } from 'node:stream';
 import type { OutputChunk } from '../oci-runtime';
 import type { ConmonRuntime } from './conmon-runtime';
+import { ConflictError } from '../../util/errors';
 import { OciRuntimeError } from './oci-cli';
 import { canRunContainers, collect, newId, runSpec, Sandbox } from './test-fixtures';
 
@@ -51,6 +52,7 @@ describe('attach, resize and exec (real containers)', opts, () => {
     sb.ids.add(spec.id);
     await rt.create(spec, { tty: true, stdin: true, logPath: sb.logPath(spec.id), consoleSize: { rows: 20, cols: 70 } });
     const io = await rt.attach(spec.id);
+    const exited = new Promise<void>((resolve) => { const u = rt.watchExits((id) => { if (id === spec.id) { u(); resolve(); } }); });
     await rt.start(spec.id);
     const seen = { text: '' };
     io.input!.write('stty size\n');
@@ -62,7 +64,9 @@ describe('attach, resize and exec (real containers)', opts, () => {
     io.input!.write('exit 4\n');
     await collect(io.output);
     io.close();
+    await exited; // conmon ends attach streams first, then writes the exit file
     assert.equal((await rt.exitStatus(spec.id))?.exitCode, 4);
+    await assert.rejects(rt.resize(spec.id, { rows: 10, cols: 10 }), ConflictError);
   });
 
   test('exec without a tty: separate streams, env, cwd, user and the exit code', async () => {

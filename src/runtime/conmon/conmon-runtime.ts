@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
 import type { Readable } from 'node:stream';
-import { InvalidParameterError, SystemError } from '../../util/errors';
+import { ConflictError, InvalidParameterError, SystemError } from '../../util/errors';
 import type {
   CgroupStats, ContainerIoSpec, ContainerRunSpec, ExecHandle, ExecSpec, ExitStatus, LogReadOptions, OciRuntime,
   RuntimeState, StdioStream, TerminalSize,
@@ -217,7 +217,14 @@ export class ConmonRuntime implements OciRuntime {
   }
 
   async resize(id: string, size: TerminalSize): Promise<void> {
-    await writeResize(this.layout.ctlFifo(id), size);
+    try {
+      await writeResize(this.layout.ctlFifo(id), size);
+    } catch (e) {
+      // no fifo (never created, deleted) or no conmon reading it (exited)
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' || code === 'ENXIO') throw new ConflictError(`Container ${id} is not running`);
+      throw e;
+    }
   }
 
   async exec(id: string, proc: ExecSpec): Promise<ExecHandle> {
