@@ -217,6 +217,8 @@ export class ConmonRuntime implements OciRuntime {
   }
 
   async resize(id: string, size: TerminalSize): Promise<void> {
+    // conmon keeps its fifo open for a moment after writing the exit file
+    if (fs.existsSync(this.layout.exitFile(id))) throw new ConflictError(`Container ${id} is not running`);
     try {
       await writeResize(this.layout.ctlFifo(id), size);
     } catch (e) {
