@@ -9,7 +9,8 @@ test('runtime error text: runc json log lines, logrus text, plain text', () => {
   assert.equal(runtimeErrorMessage('time="t" level=error msg="container \\"x\\" does not exist"\n'), 'container "x" does not exist');
   assert.equal(runtimeErrorMessage('crun: cannot find container\n'), 'crun: cannot find container');
   const e = new OciRuntimeError('create', 'exec: "foo": executable file not found in $PATH');
-  assert.equal(e.message, 'OCI runtime create failed: exec: "foo": executable file not found in $PATH: unknown');
+  assert.equal(e.message, 'exec: "foo": executable file not found in $PATH');
+  assert.equal(e.dockerMessage, 'OCI runtime create failed: exec: "foo": executable file not found in $PATH: unknown');
   assert.equal(e.status, 500);
   assert.equal(e.notFound, false);
   assert.equal(new OciRuntimeError('state', 'container does not exist').notFound, true);

@@ -2,14 +2,19 @@ import { execFile } from 'node:child_process';
 import { SystemError } from '../../util/errors';
 
 /**
- * A failure reported by runc/crun. The message follows Docker's shape
- * ("OCI runtime create failed: <runtime's words>: unknown") because the engine and users match
- * on it; runtimeMessage keeps the runtime's own words (e.g. `exec: "foo": executable file not
- * found in $PATH`) for the engine's 126/127 mapping.
+ * A failure reported by runc/crun. The message is the runtime's own words (e.g. `runc create
+ * failed: unable to start container process: exec: "foo": executable file not found in
+ * $PATH`), which the engine wraps in Docker's wording ("OCI runtime create failed: ...:
+ * unknown") and matches for its 126/127 mapping; op names the runtime command.
  */
 export class OciRuntimeError extends SystemError {
   constructor(readonly op: string, readonly runtimeMessage: string) {
-    super(`OCI runtime ${op} failed: ${runtimeMessage}: unknown`);
+    super(runtimeMessage);
+  }
+
+  /** Docker's wording: "OCI runtime <op> failed: <runtime's words>: unknown". */
+  get dockerMessage(): string {
+    return `OCI runtime ${this.op} failed: ${this.runtimeMessage}: unknown`;
   }
 
   /** The runtime has no container by that id. */
