@@ -39,11 +39,31 @@ describe('attach, resize and exec (real containers)', opts, () => {
     const exited = new Promise<void>((resolve) => { const u = rt.watchExits((id) => { if (id === spec.id) { u(); resolve(); } }); });
     io.input.write('hello through conmon\n');
     io.input.write(Buffer.alloc(100_000, 'x')); // bigger than one attach message
-    io.input.end('\nbye\n');
-    const out = await collect(io.output);
-    assert.equal(out.stdout, `hello through conmon\n${'x'.repeat(100_000)}\nbye\n`);
+    io.input.write('\nbye\n');
+    const out = collect(io.output);
+    io.input.end();
+    assert.equal((await out).stdout, `hello through conmon\n${'x'.repeat(100_000)}\nbye\n`);
     await exited;
     assert.equal((await rt.exitStatus(spec.id))?.exitCode, 0);
+    // a client typing after the end gets no error (nothing would be listening for one)
+    const other = await rt.attach(spec.id).catch((e: Error) => e);
+    assert.ok(other instanceof Error, 'no attach once conmon is gone');
+    io.close();
+  });
+
+  test('input written after the container ended is dropped without an error', async () => {
+    const spec = runSpec(['sh', '-c', 'read x; echo "got $x"']);
+    sb.ids.add(spec.id);
+    await rt.create(spec, { tty: false, stdin: true, logPath: sb.logPath(spec.id) });
+    const io = await rt.attach(spec.id);
+    await rt.start(spec.id);
+    io.input!.write('a\n');
+    assert.equal((await collect(io.output)).stdout, 'got a\n');
+    let failed: unknown = null;
+    io.input!.on('error', (e) => { failed = e; });
+    await new Promise<void>((resolve) => io.input!.write('late\n', () => resolve()));
+    await new Promise<void>((resolve) => io.input!.end(resolve));
+    assert.equal(failed, null);
     io.close();
   });
 

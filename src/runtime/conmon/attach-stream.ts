@@ -38,10 +38,8 @@ export function openAttachStream(socketPath: string, withStdin: boolean): StdioS
     final(cb) {
       try {
         if (handle && !closed) native.shutdownWrite(handle);
-        cb();
-      } catch (e) {
-        cb(e as Error);
-      }
+      } catch { /* conmon is gone: nothing left to close */ }
+      cb();
     },
     destroy(err, cb) {
       onWritable = null;
@@ -49,15 +47,17 @@ export function openAttachStream(socketPath: string, withStdin: boolean): StdioS
     },
   }) : null;
 
+  // Input written after the container's end is dropped, not an error: the output side reports
+  // the end, and an 'error' nobody listens to would take the daemon down.
   function writeAll(chunk: Buffer, off: number, cb: (err?: Error | null) => void): void {
     while (off < chunk.length) {
-      if (!handle || closed) return cb(new Error('attach socket closed'));
+      if (!handle || closed) return cb();
       const piece = chunk.subarray(off, off + MAX_INPUT_MESSAGE);
       let n: number;
       try {
         n = native.write(handle, piece);
-      } catch (e) {
-        return cb(e as Error);
+      } catch {
+        return cb(); // EPIPE/ECONNRESET: conmon is gone
       }
       if (n < 0) {
         onWritable = () => writeAll(chunk, off, cb);
@@ -81,16 +81,15 @@ export function openAttachStream(socketPath: string, withStdin: boolean): StdioS
       const chunk: OutputChunk = { stream: pipe === STDERR_PIPE ? 'stderr' : 'stdout', data: arg.subarray(1) };
       if (pipe !== STDOUT_PIPE && pipe !== STDERR_PIPE) return;
       if (!output.push(chunk) && handle && !closed) native.setReading(handle, false);
-    } else if (kind === SEQ_EOF) {
-      output.push(null);
     } else if (kind === SEQ_WRITABLE) {
       const w = onWritable;
       onWritable = null;
       if (w) w();
-    } else if (kind === SEQ_ERROR) {
-      const err = Object.assign(new Error(`attach socket error (errno ${String(arg)})`), { errno: arg });
-      output.destroy(err);
-      input?.destroy(err);
+    } else if (kind === SEQ_EOF || kind === SEQ_ERROR) {
+      // conmon closed the socket (the container exited) or it broke: either way the end of
+      // output; the socket is released at once so a caller that never calls close() leaks nothing
+      close();
+      if (!output.destroyed && !output.readableEnded) output.push(null);
     }
   });
 
