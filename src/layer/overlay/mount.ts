@@ -1,5 +1,5 @@
 import * as fs from 'node:fs';
-import { run } from './host-tools';
+import { MNT_DETACH, berthNative } from '../../util/native';
 import { SystemError } from '../../util/errors';
 
 /** The kernel's limit on mount(2) data: one page. */
@@ -38,17 +38,36 @@ export function overlayOptions(lowerAbs: string[], lowerLinks: string[], upper: 
   throw new SystemError(`cannot mount layer: ${lowerAbs.length} layers exceed the mount options limit`);
 }
 
+/**
+ * mount(2) through the native addon (mount(8) costs a process per container start).
+ * Relative lower dirs resolve against the cwd, so it is switched for the synchronous call.
+ */
 export async function mountOverlay(target: string, options: string, cwd: string): Promise<void> {
-  await run('mount', ['-t', 'overlay', 'overlay', '-o', options, target], { cwd });
+  const prev = process.cwd();
+  try {
+    if (cwd !== prev) process.chdir(cwd);
+    berthNative().mount('overlay', target, 'overlay', 0, options);
+  } catch (e) {
+    throw new SystemError(`error mounting overlay on ${target}: ${(e as Error).message}`);
+  } finally {
+    if (process.cwd() !== prev) process.chdir(prev);
+  }
 }
 
 /** Unmounts every mount stacked on `target`; lazily when the mount is still busy. */
 export async function unmountAll(target: string): Promise<void> {
-  for (let i = 0; i < 8 && isMounted(target); i++) {
+  const native = berthNative();
+  for (let i = 0; i < 8; i++) {
     try {
-      await run('umount', [target]);
-    } catch {
-      await run('umount', ['-l', target]);
+      native.umount(target, 0);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'EINVAL' || code === 'ENOENT') return; // not (or no longer) a mount point
+      try {
+        native.umount(target, MNT_DETACH);
+      } catch {
+        return;
+      }
     }
   }
 }

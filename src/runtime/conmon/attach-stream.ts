@@ -1,6 +1,6 @@
 import { Readable, Writable } from 'node:stream';
 import type { OutputChunk, StdioStream } from '../oci-runtime';
-import { berthNative, SEQ_DATA, SEQ_EOF, SEQ_ERROR, SEQ_WRITABLE, type SeqpacketHandle } from '../native';
+import { berthNative, SEQ_DATA, SEQ_EOF, SEQ_ERROR, SEQ_WRITABLE, type SeqpacketHandle } from '../../util/native';
 
 /** conmon's stdpipe_t: the first byte of every message on the attach socket. */
 const STDOUT_PIPE = 2;

@@ -12,7 +12,7 @@ export const SEQ_ERROR = 3;
 /** cb(SEQ_DATA, message) | cb(SEQ_EOF) | cb(SEQ_WRITABLE) | cb(SEQ_ERROR, errno) */
 export type SeqpacketCallback = (kind: number, arg: Buffer | number | undefined) => void;
 
-/** The syscalls Node lacks (native/src/seqpacket.c). */
+/** The syscalls Node lacks (native/src/seqpacket.c, native/src/mount.c). */
 export interface BerthNative {
   /** Connects to a SOCK_SEQPACKET unix socket (any path length); starts reading at once. */
   connect(path: string, cb: SeqpacketCallback): SeqpacketHandle;
@@ -21,7 +21,13 @@ export interface BerthNative {
   setReading(h: SeqpacketHandle, on: boolean): void;
   shutdownWrite(h: SeqpacketHandle): void;
   close(h: SeqpacketHandle): void;
+  /** mount(2); flags are MS_* bits; throws with the errno name as code */
+  mount(source: string | null, target: string, fstype: string | null, flags: number, data: string | null): void;
+  /** umount2(2); flags: MNT_DETACH = 2 */
+  umount(target: string, flags: number): void;
 }
+
+export const MNT_DETACH = 2;
 
 let loaded: BerthNative | undefined;
 
