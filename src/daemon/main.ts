@@ -31,7 +31,8 @@ async function main(): Promise<void> {
   for (const dir of [opts.dataRoot, opts.execRoot]) mkdirSync(dir, { recursive: true, mode: 0o711 });
   const unlock = lockRoots([path.join(opts.dataRoot, 'berthd.lock'), opts.pidfile]);
 
-  const db = openDatabase(path.join(opts.dataRoot, 'berth.db'), [containersSchema, eventsSchema, imagesSchema, layersSchema]);
+  const db = openDatabase(path.join(opts.dataRoot, 'berth.db'), [containersSchema, imagesSchema, layersSchema]);
+  const eventsDb = openDatabase(path.join(opts.dataRoot, 'events.db'), [eventsSchema], { durable: false });
   const host = readHostFacts();
   const runtimes = Object.fromEntries(Object.entries(RUNTIME_PATHS).filter(([, p]) => existsSync(p)));
   if (!runtimes[opts.defaultRuntime]) throw new Error(`default runtime ${opts.defaultRuntime} is not installed (${RUNTIME_PATHS[opts.defaultRuntime]})`);
@@ -41,7 +42,7 @@ async function main(): Promise<void> {
   const images = new LocalImageStore(db, opts.dataRoot, layers);
   await images.open();
   const runtime = new ConmonRuntime({ execRoot: opts.execRoot, runtimes, defaultRuntime: opts.defaultRuntime, logLevel: opts.logLevel === "debug" ? "debug" : "warning" });
-  const events = new EventBus(new EventsTable(db));
+  const events = new EventBus(new EventsTable(eventsDb));
   const registry = new ContainerRegistry(new ContainersTable(db));
   const health = new HealthMonitor(runtime, registry, events);
   const deps: ContainerDeps = {
@@ -91,6 +92,7 @@ async function main(): Promise<void> {
     server.closeAllConnections?.();
     for (const h of opts.hosts) if (h.startsWith('unix://')) rmQuiet(h.slice(7));
     db.close();
+    eventsDb.close();
     unlock();
     process.exit(0);
   };

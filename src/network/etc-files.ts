@@ -21,15 +21,10 @@ export interface EtcFilesSpec {
 
 export interface EtcFilePaths { hostname: string; hosts: string; resolvConf: string }
 
+/** Atomic but not fsynced: the files are regenerated from the container's config when lost. */
 async function writeAtomic(file: string, content: string): Promise<void> {
   const tmp = `${file}.tmp-${process.pid}`;
-  const fh = await fs.open(tmp, 'w', 0o644);
-  try {
-    await fh.writeFile(content);
-    await fh.sync();
-  } finally {
-    await fh.close();
-  }
+  await fs.writeFile(tmp, content, { mode: 0o644 });
   await fs.rename(tmp, file);
 }
 

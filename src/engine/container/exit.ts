@@ -15,7 +15,6 @@ export function handleExit(deps: ContainerDeps, doc: ContainerDoc): Promise<void
   return mon.serial(async () => {
     if (!doc.state.Running) return;
     const st = await deps.runtime.exitStatus(doc.id);
-    await deps.runtime.delete(doc.id, true).catch(() => undefined);
     deps.health.stop(doc.id);
     const code = st?.exitCode ?? 255;
     const s = doc.state;
@@ -28,11 +27,13 @@ export function handleExit(deps: ContainerDeps, doc: ContainerDoc): Promise<void
     if (s.Health) s.Health.Status = 'unhealthy';
     const manual = mon.stopping || doc.manuallyStopped;
     const restart = shouldRestart(doc.hostConfig.RestartPolicy, code, doc.restartCount, manual);
-    if (!restart) await deps.layers.unmount(doc.id).catch(() => undefined);
     s.Restarting = restart;
     deps.registry.save(doc);
     deps.events.publish('container', 'die', doc.id, eventAttrs(doc, { exitCode: String(code) }));
+    // waiters first: the runtime's cleanup is not part of what `wait` reports
     mon.notifyExit(code);
+    await deps.runtime.delete(doc.id, true).catch(() => undefined);
+    if (!restart) await deps.layers.unmount(doc.id).catch(() => undefined);
     if (restart) {
       const { delay, next } = nextBackoff(mon.backoffMs, Date.now() - mon.startedAtMs);
       mon.backoffMs = next;
