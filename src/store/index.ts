@@ -1,3 +1,5 @@
 export * from './db';
+export * from './containers';
+export * from './events';
 export * from './images';
 export * from './layers';
