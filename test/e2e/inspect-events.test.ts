@@ -25,8 +25,7 @@ describe('inspect and events', () => {
         assert.ok(m, `"running [...]": ${out}`);
         const env: unknown = JSON.parse(m[1]);
         assert.ok(Array.isArray(env) && env.every((e) => typeof e === 'string'), `a JSON string array: ${m[1]}`);
-        // Docker puts the user's variables first, then the image's it does not override
-        assert.equal(env[0], 'FOO=bar');
+        assert.ok(env.includes('FOO=bar'), m[1]);
         // the default JSON of inspect is an array of one object with the same values
         const full: unknown = JSON.parse(await okRun(cli, ['inspect', svc]));
         assert.ok(Array.isArray(full) && full.length === 1);
@@ -34,6 +33,13 @@ describe('inspect and events', () => {
         assert.equal(obj.Name, `/${svc}`);
         assert.equal(obj.State.Status, 'running');
         assert.deepEqual(obj.Config.Env, env);
+        // Docker puts the user's variables first, then the image's it does not override (runconfig merge)
+        assert.equal(env[0], 'FOO=bar', `user variables first: ${m[1]}`);
+      });
+
+      it("version --format '{{.Server.APIVersion}}' uses docker's Go field names", T, async () => {
+        // templates see the Go structs (APIVersion), not the JSON keys (ApiVersion)
+        assert.equal(await okRun(cli, ['version', '--format', '{{.Server.APIVersion}} {{.Server.Version}}']), `1.41 ${(await okRun(cli, ['version', '--format', '{{.Server.Version}}'])).trim()}\n`);
       });
 
       it('stats --no-stream prints the stats table with the container', T, async () => {
