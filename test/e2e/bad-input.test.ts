@@ -37,7 +37,6 @@ describe('bad input', () => {
     }
   });
 
-
   for (const name of CLIS) {
     describe(name, () => {
       const cli = cliFor(daemon, name);
