@@ -40,7 +40,9 @@ describe('docker CLI smoke', () => {
   it('docker run --rm hello-world prints its greeting and leaves no container', T, async () => {
     const r = await daemon().docker(['run', '--rm', 'hello-world']);
     assert.equal(r.code, 0, describeResult(r));
-    assert.match(r.stdout, /Hello from Docker!/);
+    // the offline stand-in image greets as berth's (scripts/base-images.sh); Docker's says "Hello from Docker!"
+    assert.match(r.stdout, /^Hello from (Docker|Berth)!$/m);
+    assert.match(r.stdout, /This message shows that your installation appears to be working correctly./);
     const left = await daemon().docker(['ps', '-a', '-q', '--filter', 'ancestor=hello-world']);
     assert.equal(left.code, 0, describeResult(left));
     assert.equal(left.stdout, '');
