@@ -1,3 +1,4 @@
+import { CONTAINER_CREATE, checkShape } from '../decode';
 import type { ContainerCreateRequest } from '../../api-types';
 import { InvalidParameterError } from '../../util/errors';
 import type { ApiContext, Route } from '../context';
@@ -27,6 +28,7 @@ export async function containerList(ctx: ApiContext): Promise<void> {
 
 export async function containerCreate(ctx: ApiContext): Promise<void> {
   const body = await ctx.readJsonObject<ContainerCreateRequest>(true, 'config cannot be empty in order to create a container');
+  checkShape(body as Record<string, unknown>, CONTAINER_CREATE, 'ContainerConfigWrapper');
   const created = await ctx.backends.containers.create(stringParam(ctx.query, 'name'), body as ContainerCreateRequest);
   ctx.json(201, { Id: created.Id, Warnings: created.Warnings ?? [] });
 }

@@ -1,3 +1,4 @@
+import { EXEC_CREATE, checkShape } from '../decode';
 import type { ExecCreateRequest, ExecStartRequest } from '../../api-types';
 import type { ApiContext, Route } from '../context';
 import { hijackSession } from '../hijack';
@@ -6,6 +7,7 @@ import { terminalSizeParams } from './containers';
 /** POST /containers/{id}/exec (operationId ContainerExec). */
 export async function containerExec(ctx: ApiContext): Promise<void> {
   const body = await ctx.readJsonObject<ExecCreateRequest>(true);
+  checkShape(body as unknown as Record<string, unknown>, EXEC_CREATE, 'ExecConfig');
   const r = await ctx.backends.execs.create(ctx.params.id, body as ExecCreateRequest);
   ctx.json(201, { Id: r.Id });
 }
