@@ -108,9 +108,9 @@ export function mergeImageConfig(user: ContainerConfig, image: ImageRecord): Con
     if (!out.Cmd || out.Cmd.length === 0) out.Cmd = img.Cmd ?? null;
     if (out.Entrypoint === undefined || out.Entrypoint === null) out.Entrypoint = img.Entrypoint ?? null;
   }
-  const env = new Map<string, string>();
-  for (const e of [...(img.Env ?? []), ...(user.Env ?? [])]) env.set(e.split('=')[0], e);
-  out.Env = [...env.values()];
+  // the user's variables first, then the image's that the user did not set (Docker's merge)
+  const userKeys = new Set((user.Env ?? []).map((e) => e.split('=')[0]));
+  out.Env = [...(user.Env ?? []), ...(img.Env ?? []).filter((e) => !userKeys.has(e.split('=')[0]))];
   out.Labels = { ...(img.Labels ?? {}), ...(user.Labels ?? {}) };
   if (img.ExposedPorts || user.ExposedPorts) out.ExposedPorts = { ...(img.ExposedPorts ?? {}), ...(user.ExposedPorts ?? {}) };
   if (img.Volumes || user.Volumes) out.Volumes = { ...(img.Volumes ?? {}), ...(user.Volumes ?? {}) };
