@@ -45,6 +45,12 @@ export function renderVersion(c: ReturnType<typeof clientVersion>, s: SystemVers
   return `${lines.join('\n')}\n`;
 }
 
+/** Templates address docker's Go fields (APIVersion), not the JSON keys (ApiVersion). */
+function goFieldNames<T extends { ApiVersion: string }>(v: T): Omit<T, 'ApiVersion'> & { APIVersion: string } {
+  const { ApiVersion, ...rest } = v;
+  return { ...rest, APIVersion: ApiVersion };
+}
+
 export const command: CommandDef = {
   usage: '[OPTIONS]',
   description: 'Show the Berth version information',
@@ -56,7 +62,7 @@ export const command: CommandDef = {
     let err: unknown;
     try { s = await ctx.client().version(); } catch (e) { err = e; }
     const format = get.str(v, 'format');
-    if (format) ctx.out.write(`${renderTemplate(format, { Client: c, Server: s ?? null })}\n`);
+    if (format) ctx.out.write(`${renderTemplate(format, { Client: goFieldNames(c), Server: s ? goFieldNames(s) : null })}\n`);
     else ctx.out.write(renderVersion(c, s));
     if (err) throw new StatusError(describeError(err), 1);
     return 0;
