@@ -1,0 +1,97 @@
+/**
+ * What both benchmarks share: arguments, the busybox rootfs tar, choosing the engines that are
+ * installed, and tearing everything down even on Ctrl-C.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { BerthEngine, DockerdEngine, Engine, PodmanEngine, ROOT } from './engines';
+import { exec, loadAverage, mustExec } from './proc';
+
+/** `--name value` from argv, as a positive integer, or the default. */
+export function intArg(argv: string[], name: string, dflt: number): number {
+  const i = argv.indexOf(name);
+  if (i < 0) return dflt;
+  const v = Number(argv[i + 1]);
+  if (!Number.isInteger(v) || v < 1) throw new Error(`${name} needs a positive integer, got ${argv[i + 1]}`);
+  return v;
+}
+
+/** `--skip dockerd,podman` */
+export function skipArg(argv: string[]): Set<string> {
+  const i = argv.indexOf('--skip');
+  return new Set(i < 0 ? [] : (argv[i + 1] ?? '').split(',').filter(Boolean));
+}
+
+/** Builds the offline busybox rootfs tar with scripts/base-images.sh --build-only. */
+export async function buildBusyboxTar(): Promise<{ tar: string; cleanup: () => void }> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'berth-bench-img-'));
+  await mustExec({ file: 'bash', args: [path.join(ROOT, 'scripts', 'base-images.sh'), '--build-only', dir] }, 'base-images.sh --build-only');
+  return { tar: path.join(dir, 'busybox.tar'), cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** berth always; dockerd and podman when installed and not skipped. Prints why one is left out. */
+export function chooseEngines(skip: Set<string>): Engine[] {
+  const engines: Engine[] = [new BerthEngine()];
+  const dockerd = DockerdEngine.available();
+  if (skip.has('dockerd')) console.log('dockerd: skipped (--skip)');
+  else if (dockerd) console.log(`dockerd: not measured: ${dockerd}`);
+  else engines.push(new DockerdEngine());
+  const podman = PodmanEngine.available();
+  if (skip.has('podman')) console.log('podman: skipped (--skip)');
+  else if (podman) console.log(`podman: not measured: ${podman}`);
+  else engines.push(new PodmanEngine());
+  return engines;
+}
+
+/** Starts an engine and loads busybox; prints how long that took. */
+export async function prepare(e: Engine, tar: string): Promise<void> {
+  const t0 = Date.now();
+  await e.start();
+  await e.loadBusybox(tar);
+  console.log(`${e.name}: started and loaded busybox in ${Date.now() - t0} ms`);
+}
+
+/**
+ * Runs `body`, then every cleanup in reverse order of registration, also on SIGINT/SIGTERM.
+ * Cleanups must be idempotent: a signal may arrive while they already run.
+ */
+export async function withCleanup(body: (onCleanup: (fn: () => Promise<void> | void) => void) => Promise<void>): Promise<void> {
+  const fns: Array<() => Promise<void> | void> = [];
+  let running: Promise<void> | null = null;
+  const cleanup = (): Promise<void> => {
+    running ??= (async () => {
+      for (const fn of fns.reverse()) {
+        try { await fn(); } catch (e) { console.error(`cleanup: ${e instanceof Error ? e.message : String(e)}`); }
+      }
+    })();
+    return running;
+  };
+  const onSignal = (sig: NodeJS.Signals): void => {
+    console.error(`\n${sig}: cleaning up`);
+    void cleanup().then(() => process.exit(130));
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    await body((fn) => fns.push(fn));
+  } finally {
+    await cleanup();
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
+/** The header every report starts with: versions, cores and load. */
+export async function describeHost(engines: Engine[]): Promise<void> {
+  const lines = [`host: ${os.cpus().length} cores, node ${process.version}, load average ${loadAverage()}`];
+  for (const e of engines) {
+    const v = e.name === 'podman'
+      ? await exec(e.cli(['version', '--format', '{{.Client.Version}}']))
+      : await exec(e.cli(['version', '--format', '{{.Client.Version}} / server {{.Server.Version}}']));
+    lines.push(`${e.name}: ${v.stdout.trim() || v.stderr.trim()}`);
+  }
+  const runc = await exec({ file: 'runc', args: ['--version'] });
+  lines.push(`runc: ${runc.stdout.split('\n')[0]}`);
+  console.log(lines.join('\n'));
+}
