@@ -51,8 +51,12 @@ export abstract class Engine {
     if (ids.length) await exec(this.cli(['rm', '-f', ...ids]), 300_000);
   }
 
-  /** Containers, daemon, leftover processes that mention our dir, mounts, files. */
+  private destroyed = false;
+
+  /** Containers, daemon, leftover processes that mention our dir, mounts, files. Once. */
   async destroy(): Promise<void> {
+    if (this.destroyed) return;
+    this.destroyed = true;
     try {
       await this.removeAll().catch(() => undefined);
     } finally {

@@ -82,16 +82,20 @@ export async function withCleanup(body: (onCleanup: (fn: () => Promise<void> | v
   }
 }
 
-/** The header every report starts with: versions, cores and load. */
-export async function describeHost(engines: Engine[]): Promise<void> {
-  const lines = [`host: ${os.cpus().length} cores, node ${process.version}, load average ${loadAverage()}`];
-  for (const e of engines) {
-    const v = e.name === 'podman'
-      ? await exec(e.cli(['version', '--format', '{{.Client.Version}}']))
-      : await exec(e.cli(['version', '--format', '{{.Client.Version}} / server {{.Server.Version}}']));
-    lines.push(`${e.name}: ${v.stdout.trim() || v.stderr.trim()}`);
-  }
+/** Cores, node and load average: the context every number needs. */
+export function hostLine(): string {
+  return `host: ${os.cpus().length} cores, node ${process.version}, load average ${loadAverage()}`;
+}
+
+/** `<engine>: <client> / server <server>` for a started engine. */
+export async function engineVersion(e: Engine): Promise<string> {
+  const v = e.name === 'podman'
+    ? await exec(e.cli(['version', '--format', '{{.Client.Version}}']))
+    : await exec(e.cli(['version', '--format', '{{.Client.Version}} / server {{.Server.Version}}']));
+  return `${e.name}: ${v.stdout.trim() || v.stderr.trim()}`;
+}
+
+export async function runcVersion(): Promise<string> {
   const runc = await exec({ file: 'runc', args: ['--version'] });
-  lines.push(`runc: ${runc.stdout.split('\n')[0]}`);
-  console.log(lines.join('\n'));
+  return `runc: ${runc.stdout.split('\n')[0]}`;
 }
