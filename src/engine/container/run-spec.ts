@@ -108,7 +108,9 @@ export function parseSecurityOpts(opts: string[]): { noNewPrivileges: boolean; s
         noNewPrivileges = val === 'true';
         break;
       case 'seccomp':
-        seccomp = val === 'unconfined' ? { kind: 'unconfined' } : { kind: 'profile', json: val };
+        if (val === 'unconfined') seccomp = { kind: 'unconfined' };
+        else if (val === 'builtin') seccomp = { kind: 'default' };
+        else seccomp = { kind: 'profile', json: val };
         break;
       case 'apparmor':
       case 'label':

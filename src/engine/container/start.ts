@@ -2,6 +2,7 @@ import { ConflictError, EngineError, InvalidParameterError, NotModifiedError, Sy
 import type { ContainerDeps } from './deps';
 import { eventAttrs } from './deps';
 import type { ContainerDoc } from './model';
+import { removeContainer } from './remove';
 import { buildRunSpec } from './run-spec';
 
 /**
@@ -28,13 +29,8 @@ export function startContainer(deps: ContainerDeps, doc: ContainerDoc, restartin
       const stdinOnce = !!doc.config.StdinOnce && !doc.config.Tty;
       await deps.runtime.create(spec, { tty: !!doc.config.Tty, stdin: !!doc.config.OpenStdin, stdinOnce, logPath: doc.logPath, consoleSize: consoleSize(doc) });
     } catch (e) {
-      const err = startError(e);
-      doc.state.Error = err.message;
-      doc.state.ExitCode = exitCodeFor(err.message);
-      doc.state.Restarting = false;
-      deps.registry.save(doc);
       await deps.layers.unmount(doc.id).catch(() => undefined);
-      throw err;
+      throw failed(deps, doc, e);
     }
     // join waiting attach sessions before the process runs, so none of its output is lost
     for (const join of mon.pendingAttach.splice(0)) {
@@ -50,12 +46,7 @@ export function startContainer(deps: ContainerDeps, doc: ContainerDoc, restartin
     } catch (e) {
       await deps.runtime.delete(doc.id, true).catch(() => undefined);
       await deps.layers.unmount(doc.id).catch(() => undefined);
-      const err = startError(e);
-      doc.state.Error = err.message;
-      doc.state.ExitCode = exitCodeFor(err.message);
-      doc.state.Restarting = false;
-      deps.registry.save(doc);
-      throw err;
+      throw failed(deps, doc, e);
     }
     const s = doc.state;
     s.Running = true;
@@ -77,6 +68,22 @@ export function startContainer(deps: ContainerDeps, doc: ContainerDoc, restartin
     deps.events.publish('container', 'start', doc.id, eventAttrs(doc));
     deps.health.start(doc);
   });
+}
+
+/**
+ * Records a failed start as Docker does (State.Error, exit code 126/127/128) and, for --rm,
+ * removes the container: the docker CLI waits for that removal after a failed start.
+ */
+function failed(deps: ContainerDeps, doc: ContainerDoc, e: unknown): EngineError {
+  const err = startError(e);
+  doc.state.Error = err.message;
+  doc.state.ExitCode = exitCodeFor(err.message);
+  doc.state.Restarting = false;
+  deps.registry.save(doc);
+  if (doc.hostConfig.AutoRemove) {
+    setImmediate(() => { removeContainer(deps, doc, { force: true, volumes: true }).catch(() => undefined); });
+  }
+  return err;
 }
 
 function consoleSize(doc: ContainerDoc): { rows: number; cols: number } | undefined {
