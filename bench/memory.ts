@@ -12,13 +12,14 @@
  */
 import { Engine } from './lib/engines';
 import { childrenOf, exec, loadAverage, ProcInfo, pssKiB, rssKiB, sleep } from './lib/proc';
-import { buildBusyboxTar, chooseEngines, engineVersion, hostLine, intArg, prepare, skipArg, withCleanup } from './lib/session';
+import { buildBusyboxTar, chooseEngines, engineVersion, hostLine, intArg, skipArg, withCleanup } from './lib/session';
 import { median, table } from './lib/stats';
 
 const MB = 1024;
 
 interface Result {
   engine: string;
+  freshKiB: number;
   idleKiB: number;
   idleParts: string;
   loadedKiB: number;
@@ -35,7 +36,12 @@ const sumRss = (ps: ProcInfo[]): number => ps.reduce((a, p) => a + rssKiB(p.pid)
 const parts = (ps: ProcInfo[]): string => ps.map((p) => `${p.comm} ${(rssKiB(p.pid) / MB).toFixed(1)} MB`).join(' + ') || 'no daemon';
 
 async function measure(e: Engine, tar: string, n: number): Promise<Result> {
-  await prepare(e, tar);
+  const t0 = Date.now();
+  await e.start();
+  await sleep(1000);
+  const freshKiB = sumRss(e.daemons());
+  await e.loadBusybox(tar);
+  console.log(`${e.name}: started and loaded busybox in ${Date.now() - t0 - 1000} ms`);
   await sleep(2000); // let start-up garbage settle before reading the idle size
   const idle = e.daemons();
   const idleKiB = sumRss(idle);
@@ -59,7 +65,7 @@ async function measure(e: Engine, tar: string, n: number): Promise<Result> {
   await sleep(1000);
   const afterRmKiB = sumRss(e.daemons());
   return {
-    engine: e.name, idleKiB, idleParts, loadedKiB, afterRmKiB, monitors: mons.length, monitorRssKiB, monitorPssKiB,
+    engine: e.name, freshKiB, idleKiB, idleParts, loadedKiB, afterRmKiB, monitors: mons.length, monitorRssKiB, monitorPssKiB,
     containerRssKiB, started: ids.length, runMs: median(times),
   };
 }
@@ -72,12 +78,12 @@ function report(results: Result[], n: number): void {
   const rows = results.map((r) => {
     const added = (r.loadedKiB - r.idleKiB + r.monitorRssKiB) / n;
     return [
-      r.engine, mb(r.idleKiB), mb(r.loadedKiB - r.idleKiB), `${mb(r.monitorRssKiB)} (${r.monitors})`,
+      r.engine, mb(r.freshKiB), mb(r.idleKiB), mb(r.loadedKiB - r.idleKiB), `${mb(r.monitorRssKiB)} (${r.monitors})`,
       mb(added), mb(r.monitorPssKiB / n), mb(r.containerRssKiB / n), mb(r.afterRmKiB - r.idleKiB), r.runMs.toFixed(0),
     ];
   });
   console.log(table(
-    ['engine', 'daemon idle MB', `daemon +${n} ctrs MB`, 'monitors MB (count)', 'added/ctr MB', 'monitor PSS/ctr MB', 'ctr procs/ctr MB', 'daemon after rm +MB', 'run -d median ms'],
+    ['engine', 'daemon fresh MB', 'daemon idle MB', `daemon +${n} ctrs MB`, 'monitors MB (count)', 'added/ctr MB', 'monitor PSS/ctr MB', 'ctr procs/ctr MB', 'daemon after rm +MB', 'run -d median ms'],
     rows,
   ));
   console.log('');
