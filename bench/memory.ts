@@ -11,7 +11,7 @@
  * usage: node dist/bench/memory.js [--containers N] [--skip dockerd,podman]
  */
 import { Engine } from './lib/engines';
-import { childrenOf, exec, loadAverage, ProcInfo, pssKiB, rssKiB, sleep } from './lib/proc';
+import { anonKiB, childrenOf, exec, loadAverage, ProcInfo, pssKiB, rssKiB, sleep } from './lib/proc';
 import { buildBusyboxTar, chooseEngines, engineVersion, hostLine, intArg, skipArg, withCleanup } from './lib/session';
 import { median, table } from './lib/stats';
 
@@ -32,8 +32,15 @@ interface Result {
   runMs: number;
 }
 
+function mb(kib: number): string {
+  return (kib / MB).toFixed(1);
+}
+
 const sumRss = (ps: ProcInfo[]): number => ps.reduce((a, p) => a + rssKiB(p.pid), 0);
-const parts = (ps: ProcInfo[]): string => ps.map((p) => `${p.comm} ${(rssKiB(p.pid) / MB).toFixed(1)} MB`).join(' + ') || 'no daemon';
+/** Each daemon process: RSS, and of it the anonymous part and PSS (file pages such as node's or dockerd's own binary are shared with every process running it). */
+const parts = (ps: ProcInfo[]): string => ps
+  .map((p) => `${p.comm} ${mb(rssKiB(p.pid))} MB (anon ${mb(anonKiB(p.pid))} MB, PSS ${mb(pssKiB(p.pid))} MB)`)
+  .join(' + ') || 'no daemon';
 
 async function measure(e: Engine, tar: string, n: number): Promise<Result> {
   const t0 = Date.now();
@@ -68,10 +75,6 @@ async function measure(e: Engine, tar: string, n: number): Promise<Result> {
     engine: e.name, freshKiB, idleKiB, idleParts, loadedKiB, afterRmKiB, monitors: mons.length, monitorRssKiB, monitorPssKiB,
     containerRssKiB, started: ids.length, runMs: median(times),
   };
-}
-
-function mb(kib: number): string {
-  return (kib / MB).toFixed(1);
 }
 
 function report(results: Result[], n: number): void {

@@ -69,6 +69,11 @@ export function rssKiB(pid: number): number {
   return statusField(pid, 'VmRSS') ?? 0;
 }
 
+/** Anonymous resident memory in KiB (RssAnon: heap, stacks; no code or file pages), or 0. */
+export function anonKiB(pid: number): number {
+  return statusField(pid, 'RssAnon') ?? 0;
+}
+
 /** Proportional set size in KiB (shared pages split among their users), or 0. */
 export function pssKiB(pid: number): number {
   try {
