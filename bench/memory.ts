@@ -12,7 +12,7 @@
  */
 import { Engine } from './lib/engines';
 import { anonKiB, childrenOf, exec, loadAverage, ProcInfo, pssKiB, rssKiB, sleep } from './lib/proc';
-import { buildBusyboxTar, chooseEngines, engineVersion, hostLine, intArg, skipArg, withCleanup } from './lib/session';
+import { buildBusyboxTar, chooseEngines, engineVersion, hostLine, intArg, isInterrupted, skipArg, withCleanup } from './lib/session';
 import { median, table } from './lib/stats';
 
 const MB = 1024;
@@ -55,7 +55,7 @@ async function measure(e: Engine, tar: string, n: number): Promise<Result> {
   const idleParts = parts(idle);
   const ids: string[] = [];
   const times: number[] = [];
-  for (let i = 0; i < n; i++) {
+  for (let i = 0; i < n && !isInterrupted(); i++) {
     const r = await exec(e.cli(['run', '-d', '--network', 'none', 'busybox', 'sleep', '300']), 60_000);
     if (r.code !== 0) throw new Error(`${e.name} run -d failed (exit ${r.code}): ${r.stderr.trim()}`);
     ids.push(r.stdout.trim().split('\n').pop() ?? '');

@@ -8,7 +8,7 @@
 import { BerthEngine, Engine } from './lib/engines';
 import { Command, exec, loadAverage } from './lib/proc';
 import { RuncFloor } from './lib/runc-floor';
-import { buildBusyboxTar, chooseEngines, describeHost, intArg, prepare, skipArg, withCleanup } from './lib/session';
+import { buildBusyboxTar, chooseEngines, engineVersion, hostLine, intArg, isInterrupted, prepare, runcVersion, skipArg, withCleanup } from './lib/session';
 import { ratio, Summary, summarize, table } from './lib/stats';
 
 const RUN = ['run', '--rm', '--network', 'none', 'busybox', 'true'];
@@ -35,14 +35,16 @@ async function main(): Promise<void> {
     onCleanup(() => floor.destroy());
     for (const e of engines) await prepare(e, img.tar);
     await floor.setup(img.tar);
-    await describeHost(engines);
+    console.log(hostLine());
+    for (const e of engines) console.log(await engineVersion(e));
+    console.log(await runcVersion());
 
     const variants = buildVariants(engines, floor);
     const loadBefore = loadAverage();
     const t0 = Date.now();
     for (let round = 0; round < warmup + runs; round++) {
       // rotate the order each round so no engine always follows the same neighbour
-      for (let k = 0; k < variants.length; k++) {
+      for (let k = 0; k < variants.length && !isInterrupted(); k++) {
         const v = variants[(round + k) % variants.length];
         const r = await exec(v.cmd(), 60_000);
         if (r.code !== 0) {

@@ -52,6 +52,13 @@ export async function prepare(e: Engine, tar: string): Promise<void> {
   console.log(`${e.name}: started and loaded busybox in ${Date.now() - t0} ms`);
 }
 
+let interrupted = false;
+
+/** True once SIGINT/SIGTERM arrived: loops stop starting containers while cleanup runs. */
+export function isInterrupted(): boolean {
+  return interrupted;
+}
+
 /**
  * Runs `body`, then every cleanup in reverse order of registration, also on SIGINT/SIGTERM.
  * Cleanups must be idempotent: a signal may arrive while they already run.
@@ -68,6 +75,7 @@ export async function withCleanup(body: (onCleanup: (fn: () => Promise<void> | v
     return running;
   };
   const onSignal = (sig: NodeJS.Signals): void => {
+    interrupted = true;
     console.error(`\n${sig}: cleaning up`);
     void cleanup().then(() => process.exit(130));
   };
