@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { createApiServer } from '../api/server';
 import { API_VERSION, MIN_API_VERSION } from '../api-types';
 import {
-  ContainerRegistry, ContainerService, EventBus, ExecService, HealthMonitor, ImageService, MonitorTable,
+  ContainerRegistry, ContainerService, EventBus, ExecService, HealthMonitor, ImageService, MonitorTable, PendingWork,
   SystemService, handleExit, recoverContainers,
 } from '../engine';
 import type { ContainerDeps, DaemonFacts } from '../engine';
@@ -48,6 +48,7 @@ async function main(): Promise<void> {
   const deps: ContainerDeps = {
     registry, images, layers, runtime, events, health,
     monitors: new MonitorTable(),
+    cleanups: new PendingWork(),
     dataRoot: opts.dataRoot,
     defaultRuntime: opts.defaultRuntime,
     runtimes: Object.keys(runtimes),
@@ -84,20 +85,21 @@ async function main(): Promise<void> {
   log.info(`berthd ${VERSION} listening on ${opts.hosts.join(', ')} (data-root ${opts.dataRoot}, exec-root ${opts.execRoot})`);
 
   let stopping = false;
-  const shutdown = (sig: string): void => {
+  const shutdown = async (sig: string): Promise<void> => {
     if (stopping) return;
     stopping = true;
     log.info(`${sig}: shutting down; containers keep running under conmon`);
     for (const s of servers) s.close();
     server.closeAllConnections?.();
+    await deps.cleanups.drain();
     for (const h of opts.hosts) if (h.startsWith('unix://')) rmQuiet(h.slice(7));
     db.close();
     eventsDb.close();
     unlock();
     process.exit(0);
   };
-  process.on('SIGTERM', () => shutdown('SIGTERM'));
-  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
 }
 
 /** The daemon never dies for one bad request: a stray async error is logged, not fatal. */

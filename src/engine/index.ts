@@ -1,6 +1,6 @@
 export * from './backends';
 export { ContainerRegistry } from './container/registry';
-export { MonitorTable } from './container/deps';
+export { MonitorTable, PendingWork } from './container/deps';
 export type { ContainerDeps } from './container/deps';
 export { ContainerService } from './container/service';
 export { handleExit } from './container/exit';

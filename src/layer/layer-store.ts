@@ -25,6 +25,8 @@ export interface LayerStore {
   mount(containerId: string): Promise<string>;
   unmount(containerId: string): Promise<void>;
   removeRw(containerId: string): Promise<void>;
+  /** container IDs that have a read-write layer */
+  rwLayers(): string[];
   /** bytes in the container's upper directory */
   rwSize(containerId: string): Promise<number>;
   /** overlay2-style GraphDriver data for inspect */

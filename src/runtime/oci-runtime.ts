@@ -20,6 +20,8 @@ export interface OciRuntime {
   resume(id: string): Promise<void>;
   /** Removes the runtime's state, conmon's sockets and the bundle. */
   delete(id: string, force?: boolean): Promise<void>;
+  /** IDs of every container the runtime holds state for (to collect what a crash left behind). */
+  list(): Promise<string[]>;
   /** The exit recorded by conmon; null while the container has not exited. */
   exitStatus(id: string): Promise<ExitStatus | null>;
   /** Calls back once per container exit (conmon's exit file appearing). Returns an unsubscribe. */

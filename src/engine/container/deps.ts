@@ -18,6 +18,22 @@ export interface ContainerDeps {
   runtimes: string[];
   /** starts/stops health checks for a container (engine/health) */
   health: { start(doc: ContainerDoc): void; stop(id: string): void };
+  /** file cleanups still running after removals; shutdown waits for them */
+  cleanups: PendingWork;
+}
+
+/** Background work the daemon must let finish before it exits. */
+export class PendingWork {
+  private readonly pending = new Set<Promise<unknown>>();
+
+  add(p: Promise<unknown>): void {
+    const tracked = p.catch(() => undefined).finally(() => this.pending.delete(tracked));
+    this.pending.add(tracked);
+  }
+
+  async drain(): Promise<void> {
+    while (this.pending.size) await Promise.all([...this.pending]);
+  }
 }
 
 /** The in-memory, per-container bookkeeping that does not survive a restart and need not. */

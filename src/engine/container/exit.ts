@@ -30,29 +30,27 @@ export function handleExit(deps: ContainerDeps, doc: ContainerDoc): Promise<void
     s.Restarting = restart;
     deps.registry.save(doc);
     deps.events.publish('container', 'die', doc.id, eventAttrs(doc, { exitCode: String(code) }));
-    // waiters first: the runtime's cleanup is not part of what `wait` reports
+    // waiters first, and --rm's removal: the runtime's cleanup is not part of what they report
     mon.notifyExit(code);
+    if (!restart && doc.hostConfig.AutoRemove && !mon.removing) {
+      // outside this serial chain, which its own file cleanup waits behind
+      setImmediate(() => { removeContainer(deps, doc, { force: true, volumes: true }).catch(() => undefined); });
+    }
     await deps.runtime.delete(doc.id, true).catch(() => undefined);
-    if (!restart) await deps.layers.unmount(doc.id).catch(() => undefined);
-    if (restart) {
-      const { delay, next } = nextBackoff(mon.backoffMs, Date.now() - mon.startedAtMs);
-      mon.backoffMs = next;
-      mon.restartTimer = setTimeout(() => {
-        mon.restartTimer = null;
-        doc.restartCount++;
-        startContainer(deps, doc, true).catch((e) => {
-          doc.state.Restarting = false;
-          doc.state.Error = errorMessage(e);
-          deps.registry.save(doc);
-        });
-      }, delay);
+    if (!restart) {
+      await deps.layers.unmount(doc.id).catch(() => undefined);
       return;
     }
-    if (doc.hostConfig.AutoRemove && !mon.removing) {
-      // outside the serial chain: removal waits for nothing else of this container
-      setImmediate(() => {
-        removeContainer(deps, doc, { force: true, volumes: true }).catch(() => undefined);
+    const { delay, next } = nextBackoff(mon.backoffMs, Date.now() - mon.startedAtMs);
+    mon.backoffMs = next;
+    mon.restartTimer = setTimeout(() => {
+      mon.restartTimer = null;
+      doc.restartCount++;
+      startContainer(deps, doc, true).catch((e) => {
+        doc.state.Restarting = false;
+        doc.state.Error = errorMessage(e);
+        deps.registry.save(doc);
       });
-    }
+    }, delay);
   });
 }

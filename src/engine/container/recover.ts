@@ -1,6 +1,7 @@
 import { errorMessage } from '../../util/errors';
 import type { ContainerDeps } from './deps';
 import { handleExit } from './exit';
+import { collectOrphans } from './remove';
 import type { ContainerDoc } from './model';
 import { startContainer } from './start';
 
@@ -10,6 +11,8 @@ import { startContainer } from './start';
  * containers that are not running (a machine reboot) are started, as dockerd does.
  */
 export async function recoverContainers(deps: ContainerDeps, log: (msg: string) => void): Promise<void> {
+  const orphans = await collectOrphans(deps);
+  if (orphans) log(`removed the leftovers of ${orphans} container(s) whose removal was cut short`);
   await Promise.all(deps.registry.all().map(async (doc) => {
     try {
       await recoverOne(deps, doc);

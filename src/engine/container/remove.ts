@@ -5,7 +5,12 @@ import type { ContainerDeps } from './deps';
 import { eventAttrs } from './deps';
 import type { ContainerDoc } from './model';
 
-/** docker rm: refuses a running container unless forced; removes runtime state, layer and files. */
+/**
+ * docker rm: refuses a running container unless forced. Once the container has stopped its
+ * row is deleted and waiters are told; its runtime state, layer and files go right after.
+ * The row goes first so that a crash in between leaves only orphans, which
+ * collectOrphans() removes at the next start: never a container pointing at missing files.
+ */
 export async function removeContainer(deps: ContainerDeps, doc: ContainerDoc, opts: { force: boolean; volumes: boolean }): Promise<void> {
   const mon = deps.monitors.get(doc.id);
   if (doc.state.Running && !opts.force) {
@@ -28,10 +33,6 @@ export async function removeContainer(deps: ContainerDeps, doc: ContainerDoc, op
       await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
     }
     deps.health.stop(doc.id);
-    await deps.runtime.delete(doc.id, true).catch(() => undefined);
-    await deps.layers.unmount(doc.id).catch(() => undefined);
-    await deps.layers.removeRw(doc.id);
-    await fs.rm(path.join(deps.dataRoot, 'containers', doc.id), { recursive: true, force: true });
     deps.registry.remove(doc);
   } catch (e) {
     mon.removing = false;
@@ -40,4 +41,23 @@ export async function removeContainer(deps: ContainerDeps, doc: ContainerDoc, op
   deps.events.publish('container', 'destroy', doc.id, eventAttrs(doc));
   mon.notifyRemoved(doc.state.ExitCode);
   deps.monitors.delete(doc.id);
+  // after the exit handling of this container (it deletes the runtime state too), then ours
+  deps.cleanups.add(mon.serial(() => cleanupFiles(deps, doc.id)));
+}
+
+/** Runtime state, mounts, the read-write layer and the container's directory. */
+async function cleanupFiles(deps: ContainerDeps, id: string): Promise<void> {
+  await deps.runtime.delete(id, true).catch(() => undefined);
+  await deps.layers.unmount(id).catch(() => undefined);
+  await deps.layers.removeRw(id).catch(() => undefined);
+  await fs.rm(path.join(deps.dataRoot, 'containers', id), { recursive: true, force: true });
+}
+
+/** At start: what belongs to no container any more (a removal cut short by a crash). */
+export async function collectOrphans(deps: ContainerDeps): Promise<number> {
+  const known = (id: string): boolean => deps.registry.tryGet(id)?.id === id;
+  const dirs = await fs.readdir(path.join(deps.dataRoot, 'containers')).catch(() => [] as string[]);
+  const ids = new Set([...dirs, ...deps.layers.rwLayers(), ...(await deps.runtime.list())].filter((id) => /^[0-9a-f]{64}$/.test(id) && !known(id)));
+  for (const id of ids) await cleanupFiles(deps, id);
+  return ids.size;
 }

@@ -63,6 +63,10 @@ export class OverlayLayerStore implements LayerStore {
     for (const r of listLayers(this.db)) if (r.refcount === 0 && getLayer(this.db, r.chainId)) await this.deleteChain(r.chainId);
   }
 
+  rwLayers(): string[] {
+    return listRwLayers(this.db).map((r) => r.containerId);
+  }
+
   get(chainId: string): LayerInfo | null {
     const r = getLayer(this.db, chainId);
     return r ? info(r) : null;

@@ -185,6 +185,14 @@ export class ConmonRuntime implements OciRuntime {
     ]);
   }
 
+  async list(): Promise<string[]> {
+    const ids = new Set<string>();
+    for (const dir of [this.layout.containersDir, this.layout.exitsDir]) {
+      for (const e of await fsp.readdir(dir).catch(() => [] as string[])) if (/^[0-9a-f]{64}$/.test(e)) ids.add(e);
+    }
+    return [...ids];
+  }
+
   async exitStatus(id: string): Promise<ExitStatus | null> {
     let text: string;
     let st: fs.BigIntStats;
