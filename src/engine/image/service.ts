@@ -1,5 +1,4 @@
-import { PassThrough } from 'node:stream';
-import type { Readable } from 'node:stream';
+import { PassThrough, Readable } from 'node:stream';
 import type { ImageDeleteResponseItem, ImageInspect, ImageSummary, ProgressMessage } from '../../api-types';
 import type { ImageRecord, ImageStore, ImageUserRef } from '../../image';
 import { familiarize } from '../../image';
@@ -82,13 +81,9 @@ export class ImageService implements ImageBackend {
 
   import(source: Readable | string, opts: { repo?: string; tag?: string; changes: string[]; message?: string; platform?: string }): Readable {
     const out = new PassThrough({ objectMode: true });
-    if (typeof source === 'string') {
-      const msg = 'importing from a URL is not supported yet; use fromSrc=- with the archive as the request body';
-      out.end({ error: msg, errorDetail: { message: msg } } satisfies ProgressMessage);
-      return out;
-    }
     const reference = opts.repo ? (opts.tag ? `${opts.repo}:${opts.tag}` : opts.repo) : undefined;
-    this.images.import(source, { reference, changes: opts.changes, message: opts.message, platform: opts.platform })
+    const body = typeof source === 'string' ? download(source, out) : Promise.resolve(source);
+    body.then((tar) => this.images.import(tar, { reference, changes: opts.changes, message: opts.message ?? (typeof source === 'string' ? `Imported from ${source}` : undefined), platform: opts.platform }))
       .then((img) => {
         this.events.publish('image', 'import', img.id, { name: img.id });
         if (reference) this.events.publish('image', 'tag', img.id, { name: familiarize(img.repoTags[0] ?? reference) });
@@ -104,7 +99,7 @@ export class ImageService implements ImageBackend {
     const img = this.images.resolve(ref);
     const target = tag ? `${repo}:${tag}` : repo;
     this.images.tag(img.id, target);
-    this.events.publish('image', 'tag', img.id, { name: familiarize(this.images.resolve(target).repoTags.find((t) => familiarize(t) === familiarize(target)) ?? target) });
+    this.events.publish('image', 'tag', img.id, { name: familiarize(target) });
   }
 
   async remove(ref: string, opts: { force: boolean; noPrune: boolean }): Promise<ImageDeleteResponseItem[]> {
@@ -121,6 +116,27 @@ export class ImageService implements ImageBackend {
     }
     return items;
   }
+}
+
+/** fromSrc=URL: Docker downloads the archive itself, reporting progress as it goes. */
+async function download(url: string, progress: PassThrough): Promise<Readable> {
+  let parsed: URL;
+  try {
+    parsed = new URL(/^[a-z]+:\/\//i.test(url) ? url : `http://${url}`);
+  } catch {
+    throw new InvalidParameterError(`invalid URL: ${url}`);
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new InvalidParameterError(`unsupported URL scheme: ${parsed.protocol}`);
+  const res = await fetch(parsed);
+  if (!res.ok || !res.body) throw new InvalidParameterError(`Get "${parsed.href}": bad response status ${res.status} ${res.statusText}`);
+  const total = Number(res.headers.get('content-length') ?? 0);
+  let current = 0;
+  const stream = Readable.fromWeb(res.body as Parameters<typeof Readable.fromWeb>[0]);
+  stream.on('data', (b: Buffer) => {
+    current += b.length;
+    progress.write({ status: 'Importing', progressDetail: { current, total: total || undefined } } satisfies ProgressMessage);
+  });
+  return stream;
 }
 
 function created(img: ImageRecord): number {
