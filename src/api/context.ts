@@ -2,7 +2,7 @@ import { ServerResponse, type IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import { Readable, type Duplex } from 'node:stream';
 import { InvalidParameterError } from '../util/errors';
-import type { Backends } from '../engine/backends';
+import type { Backends } from '../engine';
 
 /** What the daemon tells the API layer about itself. */
 export interface ServerInfo { version: string; apiVersion: string; minApiVersion: string; os: string }

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { PassThrough } from 'node:stream';
-import type { AttachOptions, AttachSession } from '../engine/backends';
+import type { AttachOptions, AttachSession } from '../engine';
 import { demuxStdcopy } from './stdcopy';
 import { RawClient, fakeBackends, request, startTestServer } from './test-support';
 

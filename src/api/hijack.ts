@@ -1,5 +1,5 @@
 import type { Readable, Writable } from 'node:stream';
-import type { AttachSession, OutputChunk } from '../engine/backends';
+import type { AttachSession, OutputChunk } from '../engine';
 import { errorMessage } from '../util/errors';
 import { commonHeaders, type ApiContext } from './context';
 import { encodeChunk, MEDIA_MULTIPLEXED_STREAM, MEDIA_RAW_STREAM, StdStreamId, stdcopyFrame } from './stdcopy';

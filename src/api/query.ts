@@ -1,5 +1,5 @@
 import { InvalidParameterError } from '../util/errors';
-import type { Filters } from '../engine/backends';
+import type { Filters } from '../engine';
 
 /**
  * Query-string parsing as dockerd does it (moby's httputils): booleans are false only for

@@ -1,7 +1,7 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import Router from 'find-my-way';
-import type { Backends } from '../engine/backends';
+import type { Backends } from '../engine';
 import { InvalidParameterError, NotFoundError, errorMessage } from '../util/errors';
 import { ApiContext, UpgradedRequest, commonHeaders, type Handler, type Route, type ServerInfo } from './context';
 import { errorStatus, sendError } from './errors';

@@ -1,5 +1,5 @@
 import { Transform, type TransformCallback } from 'node:stream';
-import type { OutputChunk } from '../engine/backends';
+import type { OutputChunk } from '../engine';
 
 /**
  * Docker's stdcopy framing for non-TTY streams: an 8-byte header per frame,

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { PassThrough, Readable } from 'node:stream';
 import type { ContainerWaitResponse, EventMessage, ProgressMessage } from '../api-types';
-import type { Filters, LogEntry, LogsOptions } from '../engine/backends';
+import type { Filters, LogEntry, LogsOptions } from '../engine';
 import { InvalidParameterError, NotFoundError } from '../util/errors';
 import { formatLogTimestamp } from './routes/container-io';
 import { RawClient, fakeBackends, request, startTestServer } from './test-support';

@@ -7,7 +7,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import type { Backends, ContainerBackend, ExecBackend, ImageBackend, SystemBackend } from '../engine/backends';
+import type { Backends, ContainerBackend, ExecBackend, ImageBackend, SystemBackend } from '../engine';
 import type { SystemInfo, SystemVersion } from '../api-types';
 import { NotFoundError } from '../util/errors';
 import { createApiServer } from './server';

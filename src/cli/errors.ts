@@ -1,5 +1,5 @@
 /** Docker's wording for client errors. */
-import { ApiError } from '../client/errors';
+import { ApiError } from '../client';
 
 export function describeError(e: unknown): string {
   if (e instanceof ApiError) return `Error response from daemon: ${e.message}`;

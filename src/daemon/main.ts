@@ -6,7 +6,7 @@ import { execFile } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, unlinkSync } from 'node:fs';
 import type { Server } from 'node:http';
 import * as path from 'node:path';
-import { createApiServer } from '../api/server';
+import { createApiServer } from '../api';
 import { API_VERSION, MIN_API_VERSION } from '../api-types';
 import {
   ContainerRegistry, ContainerService, EventBus, ExecService, HealthMonitor, ImageService, MonitorTable, PendingWork,

@@ -1,4 +1,4 @@
-import type { LogEntry } from '../../engine/backends';
+import type { LogEntry } from '../../engine';
 import { InvalidParameterError, errorMessage } from '../../util/errors';
 import type { ApiContext, Route } from '../context';
 import { hijackSession, streamContentType } from '../hijack';

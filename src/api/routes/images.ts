@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import type { ImageBackend } from '../../engine/backends';
+import type { ImageBackend } from '../../engine';
 import { InvalidParameterError, NotFoundError, SystemError } from '../../util/errors';
 import type { ApiContext, Route } from '../context';
 import { boolParam, filtersParam, listParam, stringParam } from '../query';

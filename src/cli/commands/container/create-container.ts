@@ -1,6 +1,6 @@
 /** Create a container, pulling its image first when missing, as `docker run/create` do. */
 import { writeFileSync } from 'node:fs';
-import { ApiError } from '../../../client/errors';
+import { ApiError } from '../../../client';
 import type { Ctx } from '../../command';
 import type { CreatePlan } from './create-flags';
 

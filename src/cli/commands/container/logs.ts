@@ -1,6 +1,6 @@
 import type { CommandDef } from '../../command';
 import { get } from '../../flagset';
-import { copyRaw, demultiplex } from '../../../client/stdcopy';
+import { copyRaw, demultiplex } from '../../../client';
 import { toApiTime } from '../../opts/timestamps';
 
 export const command: CommandDef = {

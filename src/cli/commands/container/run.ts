@@ -1,6 +1,6 @@
 /** berth run: create, attach before start, register the wait, start, stream, exit with the container's code. */
 import { readFileSync } from 'node:fs';
-import { ApiError, DaemonUnreachableError } from '../../../client/errors';
+import { ApiError, DaemonUnreachableError } from '../../../client';
 import { get, type FlagValues } from '../../flagset';
 import { StatusError, type CommandDef, type Ctx } from '../../command';
 import { describeError, runExitCode } from '../../errors';

@@ -2,8 +2,8 @@
  * Wiring a hijacked attach/exec connection to this terminal: raw mode, resize, stdin with
  * the detach-key escape (checked client-side on a TTY, as docker does), stdcopy or raw output.
  */
-import type { HijackedConnection } from '../../../client/transport';
-import { copyRaw, demultiplex } from '../../../client/stdcopy';
+import type { HijackedConnection } from '../../../client';
+import { copyRaw, demultiplex } from '../../../client';
 
 /** "ctrl-p,ctrl-q" → bytes [0x10, 0x11]; letters and ctrl-@..ctrl-_ as docker accepts them. */
 export function parseDetachKeys(spec: string): number[] {

@@ -1,5 +1,5 @@
 /** berth inspect / container inspect / image inspect: a 4-space-indented JSON array, or -f per object. */
-import { ApiError } from '../../../client/errors';
+import { ApiError } from '../../../client';
 import { StatusError, type CommandDef, type Ctx } from '../../command';
 import { describeError } from '../../errors';
 import { get, type FlagSpec } from '../../flagset';
