@@ -9,7 +9,8 @@ import { describeError } from './errors';
 
 type Loader = () => CommandDef;
 /* eslint-disable @typescript-eslint/no-require-imports */
-const c = (f: string): Loader => () => (require(`./commands/${f}`) as { command: CommandDef }).command;
+// the .js suffix lets the bundler see every command module behind this template
+const c = (f: string): Loader => () => (require(`./commands/${f}.js`) as { command: CommandDef }).command;
 
 const CONTAINER: Record<string, Loader> = {
   run: c('container/run'), create: c('container/create'), start: c('container/start'), stop: c('container/stop'),
