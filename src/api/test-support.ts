@@ -67,6 +67,8 @@ export function fakeBackends(o: FakeOverrides = {}): Backends {
     import: () => { throw new Error('import not faked'); },
     tag: async (ref) => noImage(ref),
     remove: async (ref) => noImage(ref),
+    save: (refs) => noImage(refs[0] ?? ''),
+    load: () => { throw new Error('load not faked'); },
     ...o.images,
   };
   const system: SystemBackend = {

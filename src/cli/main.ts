@@ -22,14 +22,14 @@ const CONTAINER: Record<string, Loader> = {
 };
 const IMAGE: Record<string, Loader> = {
   ls: c('image/ls'), list: c('image/ls'), import: c('image/import'), inspect: c('image/inspect'), tag: c('image/tag'),
-  rm: c('image/rm'), remove: c('image/rm'), prune: c('image/prune'),
+  rm: c('image/rm'), remove: c('image/rm'), prune: c('image/prune'), save: c('image/save'), load: c('image/load'),
 };
 const TOP: Record<string, Loader> = {
   run: CONTAINER.run, create: CONTAINER.create, start: CONTAINER.start, stop: CONTAINER.stop, kill: CONTAINER.kill,
   restart: CONTAINER.restart, rm: CONTAINER.rm, ps: CONTAINER.ls, inspect: c('system/inspect'), logs: CONTAINER.logs,
   attach: CONTAINER.attach, exec: CONTAINER.exec, top: CONTAINER.top, rename: CONTAINER.rename, pause: CONTAINER.pause,
   unpause: CONTAINER.unpause, wait: CONTAINER.wait, stats: CONTAINER.stats, port: CONTAINER.port, events: c('system/events'),
-  import: IMAGE.import, images: IMAGE.ls, tag: IMAGE.tag, rmi: IMAGE.rm, version: c('system/version'), info: c('system/info'),
+  import: IMAGE.import, images: IMAGE.ls, save: IMAGE.save, load: IMAGE.load, tag: IMAGE.tag, rmi: IMAGE.rm, version: c('system/version'), info: c('system/info'),
 };
 const GROUPS: Record<string, Record<string, Loader>> = { container: CONTAINER, image: IMAGE };
 

@@ -192,4 +192,17 @@ export class EngineClient {
     });
     yield* jsonLines<ProgressMessage>(res);
   }
+
+  /** GET /images/get: Docker's archive of the named images, as a raw stream. */
+  imageSave(names: string[]): Promise<IncomingMessage> {
+    return this.transport.request('GET', '/images/get', { query: { names } });
+  }
+
+  /** POST /images/load with the archive as the body: progress, then "Loaded image" lines. */
+  async *imageLoad(archive: Readable, quiet: boolean): AsyncGenerator<ProgressMessage> {
+    const res = await this.transport.request('POST', '/images/load', {
+      query: { quiet: quiet ? '1' : '0' }, body: archive, headers: { 'Content-Type': 'application/x-tar' },
+    });
+    yield* jsonLines<ProgressMessage>(res);
+  }
 }

@@ -9,9 +9,10 @@ import * as path from 'node:path';
 import { createApiServer } from '../api';
 import { API_VERSION, MIN_API_VERSION } from '../api-types';
 import {
-  ContainerRegistry, ContainerService, EventBus, ExecService, HealthMonitor, ImageService, MonitorTable, PendingWork,
+  ContainerRegistry, ContainerService, EventBus, ImageArchives, ExecService, HealthMonitor, ImageService, MonitorTable, PendingWork,
   SystemService, handleExit, recoverContainers,
 } from '../engine';
+import { ContainerFsService } from '../engine';
 import type { ContainerDeps, DaemonFacts } from '../engine';
 import { LocalImageStore } from '../image';
 import { OverlayLayerStore } from '../layer';
@@ -74,8 +75,9 @@ async function main(): Promise<void> {
   });
   await recoverContainers(deps, (m) => log.warn(m));
 
+  const containerFs = new ContainerFsService(deps, images);
   const server = createApiServer(
-    { containers: new ContainerService(deps, (id) => execs.idsOf(id)), execs, images: new ImageService(images, registry, events), system: new SystemService(facts, registry, images, events) },
+    { containers: new ContainerService(deps, (id) => execs.idsOf(id)), containerFs, execs, images: new ImageService(images, registry, events, new ImageArchives(images, layers, events, path.join(opts.dataRoot, 'content', 'tmp'))), system: new SystemService(facts, registry, images, events) },
     { version: VERSION, apiVersion: API_VERSION, minApiVersion: MIN_API_VERSION, os: 'linux' },
     { log: (m) => log.error(m) },
   );

@@ -83,6 +83,10 @@ export interface ImageBackend {
   import(source: Readable | string, opts: { repo?: string; tag?: string; changes: string[]; message?: string; platform?: string }): Readable;
   tag(ref: string, repo: string, tag?: string): Promise<void>;
   remove(ref: string, opts: { force: boolean; noPrune: boolean }): Promise<ImageDeleteResponseItem[]>;
+  /** GET /images/get: Docker's archive (tar stream); throws before streaming when a name is unknown */
+  save(refs: string[]): Readable;
+  /** POST /images/load: objectMode Readable of ProgressMessage (per-layer progress unless quiet) */
+  load(body: Readable, quiet: boolean): Readable;
 }
 
 export interface SystemBackend {

@@ -16,6 +16,8 @@ export interface LayerStore {
    * Refuses entries escaping the layer (../, absolute links out). Idempotent per chain ID.
    */
   register(parent: string | null, tar: Readable): Promise<LayerInfo>;
+  /** The layer's uncompressed tar, byte-identical to what was registered (sha256 = diff ID). */
+  tarLayer(chainId: string): Promise<{ size: number; stream: Readable }>;
   /** Adds/removes a reference (an image using it); a layer with none is deleted. */
   retain(chainId: string): void;
   release(chainId: string): Promise<void>;

@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import type { ImageBackend } from '../../engine';
 import { InvalidParameterError, NotFoundError, SystemError } from '../../util/errors';
 import type { ApiContext, Route } from '../context';
@@ -71,6 +72,26 @@ export async function imageDelete(ctx: ApiContext): Promise<void> {
   ctx.json(200, await ctx.backends.images.remove(ctx.params.name, { force: boolParam(q, 'force'), noPrune: boolParam(q, 'noprune') }));
 }
 
+/** GET /images/get?names=a&names=b and GET /images/{name}/get: Docker's archive as a tar stream. */
+export async function imageGetAll(ctx: ApiContext): Promise<void> {
+  const names = listParam(ctx.query, 'names').filter((n) => n !== '');
+  if (names.length === 0) throw new InvalidParameterError('no image names given');
+  await sendArchive(ctx, names);
+}
+
+async function sendArchive(ctx: ApiContext, names: string[]): Promise<void> {
+  const tar = ctx.backends.images.save(names);
+  ctx.res.writeHead(200, { 'Content-Type': 'application/x-tar' });
+  // a failure mid-stream cuts the chunked reply short, which the client sees as an error
+  await pipeline(tar, ctx.res).catch(() => { tar.destroy(); ctx.res.destroy(); });
+}
+
+/** POST /images/load: the body is the archive; the reply a JSON progress stream. */
+export async function imageLoad(ctx: ApiContext): Promise<void> {
+  const progress = ctx.backends.images.load(ctx.bodyStream(), boolParam(ctx.query, 'quiet'));
+  await streamJsonLines(ctx, progress, { headers: 'first', errorLines: true, release: () => progress.destroy() });
+}
+
 /** "a/b:tag/json" → { name: "a/b:tag", op: "json" } */
 export function splitImagePath(rest: string): { name: string; op: string } {
   const i = rest.lastIndexOf('/');
@@ -83,7 +104,8 @@ function pageNotFound(): never {
 
 async function imageGetByName(ctx: ApiContext): Promise<void> {
   const { name, op } = splitImagePath(ctx.params['*'] ?? '');
-  if (!name || op !== 'json') pageNotFound();
+  if (!name || (op !== 'json' && op !== 'get')) pageNotFound();
+  if (op === 'get') { await sendArchive(ctx, [name]); return; }
   ctx.params.name = name;
   await imageInspect(ctx);
 }
@@ -105,6 +127,8 @@ async function imageDeleteByName(ctx: ApiContext): Promise<void> {
 export const imageRoutes: Route[] = [
   { method: 'GET', path: '/images/json', handler: imageList },
   { method: 'POST', path: '/images/create', handler: imageCreate },
+  { method: 'GET', path: '/images/get', handler: imageGetAll },
+  { method: 'POST', path: '/images/load', handler: imageLoad },
   { method: 'GET', path: '/images/*', handler: imageGetByName },
   { method: 'POST', path: '/images/*', handler: imagePostByName },
   { method: 'DELETE', path: '/images/*', handler: imageDeleteByName },

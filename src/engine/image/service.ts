@@ -2,17 +2,18 @@ import { PassThrough, Readable } from 'node:stream';
 import type { ImageDeleteResponseItem, ImageInspect, ImageSummary, ProgressMessage } from '../../api-types';
 import type { ImageRecord, ImageStore, ImageUserRef } from '../../image';
 import { familiarize } from '../../image';
-import { InvalidParameterError, errorMessage } from '../../util/errors';
+import { InvalidParameterError, SystemError, errorMessage } from '../../util/errors';
 import type { Filters, ImageBackend } from '../backends';
 import { labelMatch } from '../container/view';
 import type { ContainerRegistry } from '../container/registry';
 import type { EventBus } from '../events/bus';
+import type { ImageArchives } from './archive';
 
 const IMAGE_FILTERS = new Set(['dangling', 'label', 'before', 'since', 'reference']);
 
 /** The API's view of images; rmi consults the containers, which only the engine knows. */
 export class ImageService implements ImageBackend {
-  constructor(private readonly images: ImageStore, private readonly containers: ContainerRegistry, private readonly events: EventBus) {}
+  constructor(private readonly images: ImageStore, private readonly containers: ContainerRegistry, private readonly events: EventBus, private readonly archives?: ImageArchives) {}
 
   async list(opts: { all: boolean; filters: Filters; digests: boolean }): Promise<ImageSummary[]> {
     const f = opts.filters;
@@ -115,6 +116,16 @@ export class ImageService implements ImageBackend {
       if (it.Deleted) this.events.publish('image', 'delete', it.Deleted, { name: it.Deleted });
     }
     return items;
+  }
+
+  save(refs: string[]): Readable {
+    if (!this.archives) throw new SystemError('save is not available');
+    return this.archives.save(refs);
+  }
+
+  load(body: Readable, quiet: boolean): Readable {
+    if (!this.archives) throw new SystemError('load is not available');
+    return this.archives.load(body, quiet);
   }
 }
 

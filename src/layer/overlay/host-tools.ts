@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
-import { SystemError } from '../../util/errors';
+import { PassThrough, type Readable } from 'node:stream';
+import { InvalidParameterError, SystemError } from '../../util/errors';
 
 /**
  * The few operations Node has no API for (mknod of whiteouts, trusted.* xattrs, syncfs,
@@ -60,4 +61,30 @@ export async function setXattrs(root: string, attrs: { path: string; name: strin
 /** syncfs(2) on the filesystem holding `path`: one call instead of an fsync per file. */
 export async function syncFilesystem(path: string): Promise<void> {
   await run('sync', ['-f', path]);
+}
+
+/**
+ * Inflates xz or zstd with the host's tool (`xz -dc`, `zstd -dc`): Node has neither.
+ * A corrupt stream ends the output with an InvalidParameterError carrying the tool's words.
+ */
+export function decompressWith(tool: 'xz' | 'zstd', input: Readable): Readable {
+  const child = spawn(tool, ['-dc'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const out = new PassThrough();
+  const err: Buffer[] = [];
+  child.stderr.on('data', (b: Buffer) => err.push(b));
+  child.stdin.on('error', () => { /* the exit status reports failures */ });
+  input.on('error', (e) => { child.kill('SIGKILL'); out.destroy(e); });
+  input.pipe(child.stdin);
+  child.stdout.pipe(out, { end: false });
+  const stdoutDone = new Promise<void>((resolve) => child.stdout.on('close', () => resolve()));
+  child.on('error', (e) => out.destroy(new SystemError(`${tool}: ${e.message}`)));
+  child.on('close', (code, signal) => {
+    void stdoutDone.then(() => {
+      if (code === 0) out.end();
+      else if (!out.destroyed) out.destroy(new InvalidParameterError(`invalid ${tool} stream: ${Buffer.concat(err).toString().trim() || `exit ${code ?? signal}`}`));
+    });
+  });
+  // the consumer gave up: stop the tool
+  out.on('close', () => { if (child.exitCode === null) child.kill('SIGKILL'); input.destroy(); });
+  return out;
 }

@@ -132,7 +132,8 @@ test('hostile tars are refused, write nothing outside and leave no half layer', 
       ['block device', await makeTar([{ name: 'sda', type: 'block-device', devmajor: 8, devminor: 0 }]), /device nodes are not allowed/],
       ['truncated gzip', (await makeTar([{ name: 'big', content: randomBytes(100_000).toString('base64') }], { gzip: true })).subarray(0, 20_000), /invalid tar stream/],
       ['truncated tar', (await makeTar([{ name: 'big', content: 'y'.repeat(100_000) }])).subarray(0, 5000), /invalid tar stream|Unexpected end/],
-      ['xz', Buffer.from([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00, 1, 2]), /unsupported compression format: xz/],
+      ['corrupt xz', Buffer.from([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00, 1, 2]), /invalid xz stream/],
+      ['corrupt zstd', Buffer.from([0x28, 0xb5, 0x2f, 0xfd, 1, 2, 3]), /invalid zstd stream/],
     ];
     for (const [label, tar, msg] of cases) {
       await assert.rejects(store.register(null, Readable.from([tar])), (e: unknown) => e instanceof InvalidParameterError && msg.test(e.message), label);
@@ -305,4 +306,30 @@ test('mount options fall back to short links when absolute paths exceed a page',
   assert.equal(few.relative, false);
   assert.equal(few.options, `lowerdir=${abs.slice(0, 3).join(':')},upperdir=/u,workdir=/w`);
   assert.throws(() => overlayOptions(Array(200).fill(abs[0]), Array(200).fill(links[0]), '/u', '/w'), /exceed the mount options limit/);
+});
+
+test('tarLayer gives back the registered tar byte for byte, from gzip, xz and zstd input too', { skip: !isRoot }, async () => {
+  const { store, done } = setup();
+  try {
+    const tar = await makeTar([{ name: 'a/', type: 'directory' }, { name: 'a/.wh.b', content: '' }, { name: 'a/c', content: 'x'.repeat(3000) }]);
+    const inputs: [string, Buffer][] = [
+      ['plain', tar],
+      ['gzip', await makeTar([{ name: 'a/', type: 'directory' }, { name: 'a/.wh.b', content: '' }, { name: 'a/c', content: 'x'.repeat(3000) }], { gzip: true })],
+      ['xz', execFileSync('xz', ['-c'], { input: tar })],
+      ['zstd', execFileSync('zstd', ['-c', '-q'], { input: tar })],
+    ];
+    for (const [kind, input] of inputs) {
+      const layer = await store.register(null, Readable.from([input]));
+      assert.equal(layer.diffId, sha(tar), kind);
+      const { size, stream } = await store.tarLayer(layer.chainId);
+      const chunks: Buffer[] = [];
+      for await (const c of stream) chunks.push(c as Buffer);
+      assert.equal(size, tar.length, kind);
+      assert.ok(Buffer.concat(chunks).equals(tar), kind);
+    }
+    await assert.rejects(store.register(null, Readable.from([Buffer.concat([Buffer.from([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00]), randomBytes(100)])])), InvalidParameterError);
+    await assert.rejects(store.tarLayer(`sha256:${'1'.repeat(64)}`), /layer does not exist/);
+  } finally {
+    done();
+  }
 });

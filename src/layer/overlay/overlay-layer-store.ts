@@ -12,9 +12,13 @@ import { syncFilesystem } from './host-tools';
 import { isMounted, mountOverlay, overlayOptions, unmountAll } from './mount';
 import { unpackLayer } from './tar-unpack';
 
+/** the registered tar, kept for save: <data-root>/layers/<chain hex>/layer.tar */
+const LAYER_TAR = 'layer.tar';
+
 /**
  * LayerStore on overlayfs, laid out as overlay2 does:
  *   <data-root>/layers/<chain hex>/diff    unpacked layer (a lowerdir)
+ *   <data-root>/layers/<chain hex>/layer.tar  the tar it came from (for save)
  *   <data-root>/layers/l/<LINK>            short symlink to ../<chain hex>/diff
  *   <data-root>/layers/tmp/                unpacks and deletions in progress (wiped at open)
  *   <data-root>/containers/<id>/           upper/, work/, merged/ (+ lower/ when scratch)
@@ -82,7 +86,7 @@ export class OverlayLayerStore implements LayerStore {
     try {
       const diff = path.join(tmp, 'diff');
       fs.mkdirSync(diff, { mode: 0o755 });
-      const { diffId, size } = await unpackLayer(tar, diff);
+      const { diffId, size } = await unpackLayer(tar, diff, path.join(tmp, LAYER_TAR));
       const chainId = parent ? `sha256:${createHash('sha256').update(`${parent} ${diffId}`).digest('hex')}` : diffId;
       if (!getLayer(this.db, chainId)) await syncFilesystem(diff);
       // from here to the insert nothing awaits: no other register can interleave
@@ -103,6 +107,21 @@ export class OverlayLayerStore implements LayerStore {
       if (parent) this.pin(parent, -1);
       fs.rmSync(tmp, { recursive: true, force: true });
     }
+  }
+
+  /**
+   * The layer's tar exactly as it was registered (uncompressed): its sha256 is the diff ID.
+   * Kept beside diff/ at register time, since a tar regenerated from the unpacked directory
+   * could not reproduce another tool's header layout byte for byte.
+   */
+  async tarLayer(chainId: string): Promise<{ size: number; stream: Readable }> {
+    if (!getLayer(this.db, chainId)) throw new NotFoundError(`layer does not exist: ${chainId}`);
+    const file = path.join(this.layersDir, chainId.replace(/^sha256:/, ''), LAYER_TAR);
+    const fh = await fs.promises.open(file, 'r').catch((e: NodeJS.ErrnoException) => {
+      throw e.code === 'ENOENT' ? new NotFoundError(`layer ${chainId} has no saved tar (registered by an older berthd)`) : e;
+    });
+    const { size } = await fh.stat();
+    return { size, stream: fh.createReadStream() };
   }
 
   retain(chainId: string): void {

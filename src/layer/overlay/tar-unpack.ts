@@ -5,7 +5,7 @@ import { Readable, pipeline } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import * as tarStream from 'tar-stream';
 import { InvalidParameterError } from '../../util/errors';
-import { makeFifos, makeWhiteouts, setXattrs } from './host-tools';
+import { decompressWith, makeFifos, makeWhiteouts, setXattrs } from './host-tools';
 
 /**
  * Unpacks a layer tar into an (empty, private) directory the way overlay2 stores layers:
@@ -36,7 +36,7 @@ export function cleanComponents(name: string): string[] {
   return parts;
 }
 
-/** Looks at the first bytes: gzip is inflated, other compressions are refused, else plain. */
+/** Looks at the first bytes: gzip, xz and zstd are inflated, bzip2 is refused, else plain. */
 export async function decompressedTar(input: Readable): Promise<Readable> {
   const it = input[Symbol.asyncIterator]() as AsyncIterator<Buffer | string>;
   const chunks: Buffer[] = [];
@@ -52,8 +52,6 @@ export async function decompressedTar(input: Readable): Promise<Readable> {
   const head = Buffer.concat(chunks);
   const starts = (...bytes: number[]): boolean => head.length >= bytes.length && bytes.every((b, i) => head[i] === b);
   if (starts(0x42, 0x5a, 0x68)) throw hostile('unsupported compression format: bzip2');
-  if (starts(0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00)) throw hostile('unsupported compression format: xz');
-  if (starts(0x28, 0xb5, 0x2f, 0xfd)) throw hostile('unsupported compression format: zstd');
   async function* all(): AsyncGenerator<Buffer> {
     if (head.length) yield head;
     while (!done) {
@@ -63,6 +61,8 @@ export async function decompressedTar(input: Readable): Promise<Readable> {
     }
   }
   const raw = Readable.from(all(), { objectMode: false });
+  if (starts(0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00)) return decompressWith('xz', raw);
+  if (starts(0x28, 0xb5, 0x2f, 0xfd)) return decompressWith('zstd', raw);
   if (!starts(0x1f, 0x8b)) return raw;
   return pipeline(raw, createGunzip(), () => { /* errors reach the consumer through the last stream */ });
 }
@@ -208,17 +208,29 @@ async function drain(body: AsyncIterable<unknown>): Promise<void> {
 }
 
 /**
- * Unpacks `input` (plain or gzip tar) into `root`, which must exist and be empty.
- * On error the caller removes `root`: nothing is ever written outside it.
+ * Unpacks `input` (plain or compressed tar) into `root`, which must exist and be empty.
+ * With `keepTar`, the uncompressed tar is also written there byte for byte (save needs
+ * exactly the bytes whose sha256 is the diff ID). On error the caller removes `root` (and
+ * `keepTar`): nothing is ever written outside them.
  */
-export async function unpackLayer(input: Readable, root: string): Promise<UnpackResult> {
+export async function unpackLayer(input: Readable, root: string, keepTar?: string): Promise<UnpackResult> {
   const decoded = await decompressedTar(input);
+  const copy = keepTar ? await fs.promises.open(keepTar, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | fs.constants.O_NOFOLLOW, 0o600) : null;
+  try {
+    return await unpackDecoded(input, decoded, root, copy);
+  } finally {
+    await copy?.close();
+  }
+}
+
+async function unpackDecoded(input: Readable, decoded: Readable, root: string, copy: fs.promises.FileHandle | null): Promise<UnpackResult> {
   const hash = createHash('sha256');
   const extract = tarStream.extract();
   const feeding = (async (): Promise<unknown> => {
     try {
       for await (const chunk of decoded) {
         hash.update(chunk as Buffer);
+        if (copy) await copy.write(chunk as Buffer);
         if (!extract.write(chunk)) {
           await new Promise<void>((resolve) => {
             const done = (): void => { extract.off('drain', done); extract.off('close', done); resolve(); };

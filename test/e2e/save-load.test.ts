@@ -1,0 +1,216 @@
+/**
+ * save and load, with both CLIs against one berthd: a two-image archive restores both
+ * images with their IDs after rmi; load from stdin and compressed archives; skopeo reads
+ * what berth saves and berth loads what skopeo writes; corrupt, mismatching and hostile
+ * archives fail clearly and leave the image list as it was.
+ */
+import { describe, it, before, after } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as tarStream from 'tar-stream';
+import { run } from '../harness';
+import { CLIS, cliBinary, cliFor, describeResult, okRun } from './support/cli';
+import type { Cli, CliName } from './support/cli';
+import { useDaemon } from './support/daemon';
+
+const T = { timeout: 180000 };
+
+async function tarOf(entries: (Partial<tarStream.Header> & { name: string; content?: string | Buffer })[]): Promise<Buffer> {
+  const pack = tarStream.pack();
+  const chunks: Buffer[] = [];
+  const done = (async () => { for await (const c of pack) chunks.push(Buffer.from(c as Uint8Array)); })();
+  for (const { content, ...h } of entries) {
+    await new Promise<void>((resolve, reject) => pack.entry({ mtime: new Date(1_600_000_000_000), ...h }, content ?? '', (e) => (e ? reject(e) : resolve())));
+  }
+  pack.finalize();
+  await done;
+  return Buffer.concat(chunks);
+}
+
+const sha = (b: Buffer): string => `sha256:${createHash('sha256').update(b).digest('hex')}`;
+
+/** A one-layer docker archive; `diffId` overrides the layer's real digest in the config. */
+async function handMadeArchive(layer: Buffer, tag: string, diffId = sha(layer)): Promise<Buffer> {
+  const config = Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', config: {}, rootfs: { type: 'layers', diff_ids: [diffId] } }));
+  return tarOf([
+    { name: 'layer.tar', content: layer },
+    { name: 'config.json', content: config },
+    { name: 'manifest.json', content: JSON.stringify([{ Config: 'config.json', RepoTags: [tag], Layers: ['layer.tar'] }]) },
+  ]);
+}
+
+async function imageIds(cli: Cli): Promise<string[]> {
+  return (await okRun(cli, ['images', '-q', '--no-trunc'])).split('\n').filter(Boolean).sort();
+}
+
+async function idOf(cli: Cli, ref: string): Promise<string> {
+  return (await okRun(cli, ['image', 'inspect', '-f', '{{.Id}}', ref])).trim();
+}
+
+describe('save and load', () => {
+  const daemon = useDaemon('save-load');
+  const clis = Object.fromEntries(CLIS.map((n) => [n, cliFor(daemon, n)])) as Record<CliName, Cli>;
+  let dir = '';
+  before(() => { dir = mkdtempSync(path.join(os.tmpdir(), 'berth-save-load-')); });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+  /** runs a shell line with the CLI (for redirections) */
+  const sh = (name: CliName, line: string): Promise<ReturnType<typeof run> extends Promise<infer R> ? R : never> =>
+    run('sh', ['-c', line], { env: { ...daemon().env, CLI: cliBinary(name), D: dir }, timeoutMs: 120000 });
+
+  for (const name of CLIS) {
+    it(`[${name}] save -o f.tar a b, rmi a b, load -i f.tar restores both with their IDs, and they run`, T, async () => {
+      const cli = clis[name];
+      const bb = await idOf(cli, 'busybox');
+      const hw = await idOf(cli, 'hello-world');
+      const f = path.join(dir, `both-${name}.tar`);
+      await okRun(cli, ['save', '-o', f, 'busybox', 'hello-world']);
+      const listing = (await run('tar', ['-tf', f])).stdout.split('\n');
+      for (const e of ['manifest.json', 'repositories', 'index.json', 'oci-layout', `blobs/sha256/${bb.slice(7)}`]) assert.ok(listing.includes(e), `${e} in ${listing.join(' ')}`);
+      const manifest = JSON.parse((await run('tar', ['-xOf', f, 'manifest.json'])).stdout) as { Config: string; RepoTags: string[]; Layers: string[] }[];
+      assert.deepEqual(manifest.map((m) => m.RepoTags).sort(), [['busybox:latest'], ['hello-world:latest']]);
+      await okRun(cli, ['rmi', 'busybox', 'hello-world']);
+      const left = await imageIds(cli);
+      assert.ok(!left.includes(bb) && !left.includes(hw), `both removed: ${left.join(' ')}`);
+      const out = await okRun(cli, ['load', '-i', f]);
+      assert.match(out, /^Loaded image: busybox:latest$/m);
+      assert.match(out, /^Loaded image: hello-world:latest$/m);
+      assert.equal(await idOf(cli, 'busybox'), bb);
+      assert.equal(await idOf(cli, 'hello-world'), hw);
+      assert.equal((await okRun(cli, ['run', '--rm', 'busybox', 'echo', 'restored'])).trim(), 'restored');
+      assert.match(await okRun(cli, ['run', '--rm', 'hello-world']), /Hello/);
+    });
+
+    it(`[${name}] save to stdout (refused on a terminal is the CLI's rule), load from stdin, image save/load`, T, async () => {
+      const cli = clis[name];
+      const bb = await idOf(cli, 'busybox');
+      let r = await sh(name, `"$CLI" image save busybox > "$D/stdout-${name}.tar"`);
+      assert.equal(r.code, 0, describeResult(r));
+      assert.ok(statSync(path.join(dir, `stdout-${name}.tar`)).size > 100000);
+      await okRun(cli, ['rmi', 'busybox']);
+      r = await sh(name, `"$CLI" image load < "$D/stdout-${name}.tar"`);
+      assert.equal(r.code, 0, describeResult(r));
+      assert.match(r.stdout, /^Loaded image: busybox:latest$/m);
+      assert.equal(await idOf(cli, 'busybox'), bb);
+      r = await sh(name, `"$CLI" load -q < "$D/stdout-${name}.tar"`);
+      assert.equal(r.code, 0, describeResult(r));
+      assert.match(r.stdout, /^Loaded image: busybox:latest$/m);
+    });
+
+    it(`[${name}] load reads gzip, xz and zstd compressed archives`, T, async () => {
+      const cli = clis[name];
+      const bb = await idOf(cli, 'busybox');
+      const f = path.join(dir, `c-${name}.tar`);
+      await okRun(cli, ['save', '-o', f, 'busybox']);
+      for (const [tool, ext] of [['gzip', 'gz'], ['xz', 'xz'], ['zstd', 'zst']]) {
+        const r = await sh(name, `${tool} -c "$D/c-${name}.tar" > "$D/c-${name}.tar.${ext}"`);
+        assert.equal(r.code, 0, describeResult(r));
+        await okRun(cli, ['rmi', 'busybox']);
+        const out = await okRun(cli, ['load', '-i', `${f}.${ext}`]);
+        assert.match(out, /^Loaded image: busybox:latest$/m, `${tool}: ${out}`);
+        assert.equal(await idOf(cli, 'busybox'), bb);
+      }
+    });
+
+    it(`[${name}] skopeo reads what berth saves; berth loads skopeo's docker-archive and oci-archive`, T, async () => {
+      const cli = clis[name];
+      const bb = await idOf(cli, 'busybox');
+      const a = path.join(dir, `sk-${name}.tar`);
+      await okRun(cli, ['save', '-o', a, 'busybox']);
+      let r = await run('skopeo', ['inspect', `docker-archive:${a}`]);
+      assert.equal(r.code, 0, describeResult(r));
+      const info = JSON.parse(r.stdout) as { Layers: string[]; Os: string };
+      assert.equal(info.Os, 'linux');
+      assert.ok(info.Layers.length >= 1);
+      r = await run('skopeo', ['inspect', '--config', `docker-archive:${a}`]);
+      assert.equal(r.code, 0, describeResult(r));
+      assert.deepEqual((JSON.parse(r.stdout) as { rootfs: { diff_ids: string[] } }).rootfs.diff_ids, JSON.parse(await okRun(cli, ['image', 'inspect', '-f', '{{json .RootFS.Layers}}', 'busybox'])));
+      const b = path.join(dir, `sk-${name}-b.tar`);
+      const c = path.join(dir, `sk-${name}-c.tar`);
+      r = await run('skopeo', ['copy', '-q', `docker-archive:${a}`, `docker-archive:${b}:skopeo-${name}:docker`]);
+      assert.equal(r.code, 0, describeResult(r));
+      r = await run('skopeo', ['copy', '-q', `docker-archive:${a}`, `oci-archive:${c}:skopeo-${name}:oci`]);
+      assert.equal(r.code, 0, describeResult(r));
+      let out = await okRun(cli, ['load', '-i', b]);
+      assert.match(out, new RegExp(`^Loaded image: skopeo-${name}:docker$`, 'm'));
+      assert.equal(await idOf(cli, `skopeo-${name}:docker`), bb);
+      out = await okRun(cli, ['load', '-i', c]);
+      assert.match(out, new RegExp(`^Loaded image: skopeo-${name}:oci$`, 'm'));
+      // skopeo rewrites the config for OCI (so a new ID); the layers are the same
+      const layersOf = async (ref: string): Promise<string> => okRun(cli, ['image', 'inspect', '-f', '{{json .RootFS.Layers}}', ref]);
+      assert.equal(await layersOf(`skopeo-${name}:oci`), await layersOf('busybox'));
+      assert.equal((await okRun(cli, ['run', '--rm', `skopeo-${name}:oci`, 'echo', 'oci'])).trim(), 'oci');
+      await okRun(cli, ['rmi', `skopeo-${name}:docker`, `skopeo-${name}:oci`]);
+    });
+
+    it(`[${name}] a truncated or corrupt archive fails clearly and changes nothing`, T, async () => {
+      const cli = clis[name];
+      const before = await imageIds(cli);
+      const f = path.join(dir, `both-${name}.tar`);
+      const whole = readFileSync(f);
+      const cut = path.join(dir, `cut-${name}.tar`);
+      writeFileSync(cut, whole.subarray(0, Math.floor(whole.length / 2)));
+      await okRun(cli, ['rmi', 'hello-world']);
+      const mid = await imageIds(cli);
+      let r = await cli(['load', '-i', cut]);
+      assert.notEqual(r.code, 0, describeResult(r));
+      assert.match(r.stderr, /invalid image archive|unexpected end/i);
+      assert.deepEqual(await imageIds(cli), mid);
+      const gz = path.join(dir, `cut-${name}.tar.gz`);
+      const g = await sh(name, `gzip -c "$D/both-${name}.tar" | head -c 300000 > "${gz}"`);
+      assert.equal(g.code, 0);
+      r = await cli(['load', '-i', gz]);
+      assert.notEqual(r.code, 0, describeResult(r));
+      assert.match(r.stderr, /invalid|unexpected end/i);
+      assert.deepEqual(await imageIds(cli), mid);
+      const junk = path.join(dir, `junk-${name}.tar`);
+      writeFileSync(junk, Buffer.alloc(4096, 7));
+      r = await cli(['load', '-i', junk]);
+      assert.notEqual(r.code, 0, describeResult(r));
+      assert.deepEqual(await imageIds(cli), mid);
+      await okRun(cli, ['load', '-i', f]);
+      assert.deepEqual(await imageIds(cli), before);
+    });
+
+    it(`[${name}] a layer whose digest does not match its diff ID is refused`, T, async () => {
+      const cli = clis[name];
+      const before = await imageIds(cli);
+      const layer = await tarOf([{ name: 'hello.txt', content: 'hi\n' }]);
+      const f = path.join(dir, `mismatch-${name}.tar`);
+      writeFileSync(f, await handMadeArchive(layer, `mismatch-${name}:1`, `sha256:${'0'.repeat(64)}`));
+      const r = await cli(['load', '-i', f]);
+      assert.notEqual(r.code, 0, describeResult(r));
+      assert.match(r.stderr, /invalid diffID for layer 0: expected "sha256:0{64}", got "sha256:[0-9a-f]{64}"/);
+      assert.deepEqual(await imageIds(cli), before);
+    });
+
+    it(`[${name}] hostile layer entries (../, absolute symlink escapes) are refused through load`, T, async () => {
+      const cli = clis[name];
+      const before = await imageIds(cli);
+      const victim = path.join(dir, `victim-${name}`);
+      const cases = [
+        await tarOf([{ name: `../../../../../../..${victim}`, content: 'pwned' }]),
+        await tarOf([{ name: 'esc', type: 'symlink', linkname: dir }, { name: `esc/victim-${name}`, content: 'pwned' }]),
+        await tarOf([{ name: 'h', type: 'link', linkname: `../../../../../..${victim}` }]),
+      ];
+      for (const [i, layer] of cases.entries()) {
+        const f = path.join(dir, `hostile-${name}-${i}.tar`);
+        writeFileSync(f, await handMadeArchive(layer, `hostile-${name}:${i}`));
+        const r = await cli(['load', '-i', f]);
+        assert.notEqual(r.code, 0, `case ${i}: ${describeResult(r)}`);
+        assert.match(r.stderr, /escapes|symbolic link|invalid hardlink|invalid tar entry/, `case ${i}`);
+        assert.ok(!existsSync(victim), `case ${i} wrote outside the layer`);
+        assert.deepEqual(await imageIds(cli), before);
+      }
+    });
+  }
+
+  it('GET /images/get with no known name is a 404 and save refuses a terminal', T, async () => {
+    const r = await clis.berth(['save', '-o', path.join(dir, 'none.tar'), 'no-such-image']);
+    assert.notEqual(r.code, 0);
+    assert.match(r.stderr, /No such image: no-such-image/);
+    assert.ok(!existsSync(path.join(dir, 'none.tar')));
+  });
+});
