@@ -11,10 +11,11 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync 
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as tarStream from 'tar-stream';
-import { run } from '../harness';
+import { eventually, run } from '../harness';
 import { CLIS, cliBinary, cliFor, describeResult, okRun } from './support/cli';
 import type { Cli, CliName } from './support/cli';
 import { useDaemon } from './support/daemon';
+import { TmuxPty } from './support/tmux-pty';
 
 const T = { timeout: 180000 };
 
@@ -207,7 +208,56 @@ describe('save and load', () => {
     });
   }
 
-  it('GET /images/get with no known name is a 404 and save refuses a terminal', T, async () => {
+  for (const name of CLIS) {
+    it(`[${name}] on a terminal: a progress bar per layer, and save refuses to write a tar there`, T, async () => {
+      const pty = new TmuxPty(daemon(), `sl-${name}`);
+      try {
+        await pty.start();
+        const f = path.join(dir, `pty-${name}.tar`);
+        await okRun(clis[name], ['save', '-o', f, 'hello-world']);
+        await pty.type(`${cliBinary(name)} save hello-world; echo "exit=$?"`);
+        await pty.waitFor(/cowardly refusing to save to a terminal\. Use the -o flag or redirect[\s\S]*exit=1/);
+        await okRun(clis[name], ['rmi', 'hello-world']);
+        await pty.type(`${cliBinary(name)} load -i ${f}`);
+        await pty.waitFor(/^[0-9a-f]{12}: Loading layer \[=+>\] +[\d.]+[kMG]?B\/[\d.]+[kMG]?B *$/m);
+        await pty.waitFor(/^Loaded image: hello-world:latest$/m);
+      } finally {
+        await pty.close();
+      }
+    });
+  }
+
+  it('kill -9 of berthd in the middle of a load leaves no image and no stray layer; the next load works', T, async () => {
+    const d = daemon();
+    const before = await imageIds(clis.berth);
+    const work = path.join(dir, 'big');
+    // one 200 MB layer: long enough to be killed while it registers
+    const mk = await run('sh', ['-c', `set -e; mkdir -p "${work}/root"; cd "${work}"; head -c 200000000 /dev/urandom > root/big; tar -C root -cf layer.tar big;
+      id=$(sha256sum layer.tar | cut -d' ' -f1);
+      printf '{"architecture":"amd64","os":"linux","config":{},"rootfs":{"type":"layers","diff_ids":["sha256:%s"]}}' "$id" > config.json;
+      printf '[{"Config":"config.json","RepoTags":["big:1"],"Layers":["layer.tar"]}]' > manifest.json;
+      tar -cf big.tar manifest.json config.json layer.tar; rm -rf root layer.tar`], { timeoutMs: 120000 });
+    assert.equal(mk.code, 0, describeResult(mk));
+    const archive = path.join(work, 'big.tar');
+    const loading = run('curl', ['-sS', '-N', '--unix-socket', d.sock, '-X', 'POST', '-H', 'Content-Type: application/x-tar', '--data-binary', `@${archive}`, 'http://berth/images/load?quiet=0'], { timeoutMs: 120000 });
+    // registering: the layer store's temporary unpack directory is filling
+    const tmpDir = path.join(d.dataRoot, 'layers', 'tmp');
+    await eventually(async () => existsSync(tmpDir) && (await run('sh', ['-c', `ls "${tmpDir}"`])).stdout.includes('reg-'), 60000, 20);
+    await d.kill9();
+    await loading;
+    await d.start();
+    assert.deepEqual(await imageIds(clis.berth), before);
+    assert.deepEqual((await run('ls', [tmpDir])).stdout.trim(), '');
+    assert.deepEqual((await run('ls', [path.join(d.dataRoot, 'content', 'tmp')])).stdout.trim(), '');
+    const layersBefore = (await run('ls', [path.join(d.dataRoot, 'layers')])).stdout;
+    const out = await okRun(clis.berth, ['load', '-i', archive], { timeoutMs: 120000 });
+    assert.match(out, /^Loaded image: big:1$/m);
+    await okRun(clis.berth, ['rmi', 'big:1']);
+    assert.equal((await run('ls', [path.join(d.dataRoot, 'layers')])).stdout, layersBefore);
+    rmSync(work, { recursive: true, force: true });
+  });
+
+  it('save of an unknown name fails with No such image and writes no file', T, async () => {
     const r = await clis.berth(['save', '-o', path.join(dir, 'none.tar'), 'no-such-image']);
     assert.notEqual(r.code, 0);
     assert.match(r.stderr, /No such image: no-such-image/);
