@@ -98,6 +98,10 @@ describe('save and load', () => {
       r = await sh(name, `"$CLI" load -q < "$D/stdout-${name}.tar"`);
       assert.equal(r.code, 0, describeResult(r));
       assert.match(r.stdout, /^Loaded image: busybox:latest$/m);
+      // saved by ID: no tag travels with it, and load names it by ID
+      r = await sh(name, `"$CLI" save ${bb.slice(7, 19)} | "$CLI" load`);
+      assert.equal(r.code, 0, describeResult(r));
+      assert.equal(r.stdout, `Loaded image ID: ${bb}\n`);
     });
 
     it(`[${name}] load reads gzip, xz and zstd compressed archives`, T, async () => {
