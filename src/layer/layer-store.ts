@@ -15,7 +15,7 @@ export interface LayerStore {
    * Unpacks an uncompressed (or gzip) layer tar on top of `parent`; computes its diff ID.
    * Refuses entries escaping the layer (../, absolute links out). Idempotent per chain ID.
    */
-  register(parent: string | null, tar: Readable): Promise<LayerInfo>;
+  register(parent: string | null, tar: Readable, opts?: RegisterOptions): Promise<LayerInfo>;
   /** The layer's uncompressed tar, byte-identical to what was registered (sha256 = diff ID). */
   tarLayer(chainId: string): Promise<{ size: number; stream: Readable }>;
   /** Adds/removes a reference (an image using it); a layer with none is deleted. */
@@ -33,6 +33,14 @@ export interface LayerStore {
   rwSize(containerId: string): Promise<number>;
   /** overlay2-style GraphDriver data for inspect */
   graphData(containerId: string): Record<string, string>;
+}
+
+export interface RegisterOptions {
+  /**
+   * A file holding exactly the bytes of `tar` (uncompressed), e.g. a layer of an archive
+   * being loaded: hard-linked as the layer's saved tar instead of writing a second copy.
+   */
+  tarFile?: string;
 }
 
 export interface LayerInfo {

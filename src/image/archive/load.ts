@@ -53,7 +53,8 @@ export async function loadImages(images: ArchiveImage[], target: LoadTarget, lay
       for (let i = 0; i < diffIds.length; i++) {
         const want = chainIdOf(parent, diffIds[i]);
         if (!layers.get(want)) {
-          const got = await layers.register(parent, progressStream(img.layers[i], diffIds[i], emit));
+          const file = img.layers[i];
+          const got = await layers.register(parent, progressStream(file, diffIds[i], emit), isPlainTar(file) ? { tarFile: file } : {});
           // retain+release on failure is net zero for a layer some image already holds
           created.push(got.chainId);
           if (got.diffId !== diffIds[i]) {
@@ -88,6 +89,15 @@ export async function loadImages(images: ArchiveImage[], target: LoadTarget, lay
     for (const r of p.refs) emit({ stream: `Loaded image: ${familiarString(parseNormalizedNamed(r))}\n` });
   }
   return out;
+}
+
+/** Not gzip, xz or zstd: the file's bytes are the layer's diff (so it can be kept as is). */
+function isPlainTar(file: string): boolean {
+  const head = Buffer.alloc(6);
+  const fd = fs.openSync(file, 'r');
+  try { fs.readSync(fd, head, 0, 6, 0); } finally { fs.closeSync(fd); }
+  const magic = [[0x1f, 0x8b], [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00], [0x28, 0xb5, 0x2f, 0xfd], [0x42, 0x5a, 0x68]];
+  return !magic.some((m) => m.every((b, i) => head[i] === b));
 }
 
 /** Reads a layer file, reporting "Loading layer" progress about every 1 % (and at the end). */

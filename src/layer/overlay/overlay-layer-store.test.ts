@@ -333,3 +333,22 @@ test('tarLayer gives back the registered tar byte for byte, from gzip, xz and zs
     done();
   }
 });
+
+test('register with tarFile hard-links that file as the saved tar instead of writing a copy', { skip: !isRoot }, async () => {
+  const { root, store, done } = setup();
+  try {
+    const tar = await makeTar([{ name: 'f', content: 'linked' }]);
+    const file = path.join(root, 'in.tar');
+    fs.writeFileSync(file, tar);
+    const layer = await store.register(null, fs.createReadStream(file), { tarFile: file });
+    assert.equal(layer.diffId, sha(tar));
+    assert.equal(fs.statSync(file).nlink, 2);
+    fs.rmSync(file);
+    const { stream } = await store.tarLayer(layer.chainId);
+    const chunks: Buffer[] = [];
+    for await (const c of stream) chunks.push(c as Buffer);
+    assert.ok(Buffer.concat(chunks).equals(tar));
+  } finally {
+    done();
+  }
+});

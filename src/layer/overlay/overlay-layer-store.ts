@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Readable } from 'node:stream';
-import type { LayerInfo, LayerStore } from '../layer-store';
+import type { LayerInfo, LayerStore, RegisterOptions } from '../layer-store';
 import {
   type Db, type LayerRow, addLayerRef, deleteLayerRow, deleteRwLayer, getLayer, getRwLayer, insertLayer, insertRwLayer,
   listLayers, listRwLayers,
@@ -76,7 +76,7 @@ export class OverlayLayerStore implements LayerStore {
     return r ? info(r) : null;
   }
 
-  async register(parent: string | null, tar: Readable): Promise<LayerInfo> {
+  async register(parent: string | null, tar: Readable, opts: RegisterOptions = {}): Promise<LayerInfo> {
     if (parent !== null && !getLayer(this.db, parent)) {
       tar.destroy();
       throw new NotFoundError(`layer does not exist: ${parent}`);
@@ -86,7 +86,9 @@ export class OverlayLayerStore implements LayerStore {
     try {
       const diff = path.join(tmp, 'diff');
       fs.mkdirSync(diff, { mode: 0o755 });
-      const { diffId, size } = await unpackLayer(tar, diff, path.join(tmp, LAYER_TAR));
+      const keep = path.join(tmp, LAYER_TAR);
+      const { diffId, size } = await unpackLayer(tar, diff, opts.tarFile ? undefined : keep);
+      if (opts.tarFile) linkOrCopy(opts.tarFile, keep);
       const chainId = parent ? `sha256:${createHash('sha256').update(`${parent} ${diffId}`).digest('hex')}` : diffId;
       if (!getLayer(this.db, chainId)) await syncFilesystem(diff);
       // from here to the insert nothing awaits: no other register can interleave
@@ -286,6 +288,17 @@ function linkName(hex: string): string {
   }
   if (bits > 0) out += alphabet[(value << (5 - bits)) & 31];
   return out;
+}
+
+/** A hard link when on the same filesystem (no second write), else a copy. */
+function linkOrCopy(src: string, dest: string): void {
+  try {
+    fs.linkSync(src, dest);
+  } catch (e) {
+    if (!['EXDEV', 'EPERM', 'EMLINK'].includes((e as NodeJS.ErrnoException).code ?? '')) throw e;
+    fs.copyFileSync(src, dest);
+  }
+  fs.chmodSync(dest, 0o600);
 }
 
 function fsyncDir(dir: string): void {
