@@ -261,6 +261,23 @@ describe('save and load', () => {
     rmSync(work, { recursive: true, force: true });
   });
 
+  it('save of a bare repository name takes every tag of it; an image named twice is written once', T, async () => {
+    const cli = clis.berth;
+    await okRun(cli, ['tag', 'busybox', 'busybox:second']);
+    await okRun(cli, ['tag', 'busybox', 'other:x']);
+    try {
+      const f = path.join(dir, 'repo.tar');
+      await okRun(cli, ['save', '-o', f, 'busybox', 'other:x', 'hello-world:latest']);
+      const manifest = JSON.parse((await run('tar', ['-xOf', f, 'manifest.json'])).stdout) as { RepoTags: string[] }[];
+      assert.deepEqual(manifest.map((m) => m.RepoTags.sort()).sort(), [['busybox:latest', 'busybox:second', 'other:x'], ['hello-world:latest']]);
+      const repos = JSON.parse((await run('tar', ['-xOf', f, 'repositories'])).stdout) as Record<string, Record<string, string>>;
+      assert.deepEqual(Object.keys(repos).sort(), ['busybox', 'hello-world', 'other']);
+      assert.deepEqual(Object.keys(repos.busybox).sort(), ['latest', 'second']);
+    } finally {
+      await okRun(cli, ['rmi', 'busybox:second', 'other:x']);
+    }
+  });
+
   it('save of an unknown name fails with No such image and writes no file', T, async () => {
     const r = await clis.berth(['save', '-o', path.join(dir, 'none.tar'), 'no-such-image']);
     assert.notEqual(r.code, 0);
