@@ -129,6 +129,10 @@ describe('save and load', () => {
       const info = JSON.parse(r.stdout) as { Layers: string[]; Os: string };
       assert.equal(info.Os, 'linux');
       assert.ok(info.Layers.length >= 1);
+      // the same file is an OCI layout too
+      r = await run('skopeo', ['inspect', `oci-archive:${a}`]);
+      assert.equal(r.code, 0, describeResult(r));
+      assert.deepEqual((JSON.parse(r.stdout) as { Layers: string[] }).Layers, info.Layers);
       r = await run('skopeo', ['inspect', '--config', `docker-archive:${a}`]);
       assert.equal(r.code, 0, describeResult(r));
       assert.deepEqual((JSON.parse(r.stdout) as { rootfs: { diff_ids: string[] } }).rootfs.diff_ids, JSON.parse(await okRun(cli, ['image', 'inspect', '-f', '{{json .RootFS.Layers}}', 'busybox'])));
