@@ -287,5 +287,10 @@ describe('save and load', () => {
     assert.notEqual(r.code, 0);
     assert.match(r.stderr, /No such image: no-such-image/);
     assert.ok(!existsSync(path.join(dir, 'none.tar')));
+    for (const name of CLIS) {
+      const bad = await clis[name](['save', '-o', '/nonexistent-berth-dir/f.tar', 'busybox']);
+      assert.notEqual(bad.code, 0);
+      assert.match(bad.stderr, /^failed to save image: invalid output path: stat \/nonexistent-berth-dir: no such file or directory$/m, name);
+    }
   });
 });

@@ -12,6 +12,10 @@ export const command: CommandDef = {
   async run(ctx, v, names) {
     const output = get.str(v, 'output');
     if (!output && ctx.out.isTTY) throw new Error('cowardly refusing to save to a terminal. Use the -o flag or redirect');
+    if (output) {
+      const parent = path.dirname(path.resolve(output));
+      if (!fs.existsSync(parent)) throw new Error(`failed to save image: invalid output path: stat ${parent}: no such file or directory`);
+    }
     const res = await ctx.client().imageSave(names);
     if (!output) {
       await pipeline(res, ctx.out, { end: false });
