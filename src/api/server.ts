@@ -8,6 +8,7 @@ import { errorStatus, sendError } from './errors';
 import { systemRoutes } from './routes/system';
 import { containerRoutes } from './routes/containers';
 import { containerIoRoutes } from './routes/container-io';
+import { containerFsRoutes } from './routes/container-fs';
 import { execRoutes } from './routes/exec';
 import { imageRoutes } from './routes/images';
 
@@ -19,7 +20,7 @@ export interface ApiServerOptions {
 }
 
 export const ALL_ROUTES: readonly Route[] = [
-  ...systemRoutes, ...containerRoutes, ...containerIoRoutes, ...execRoutes, ...imageRoutes,
+  ...systemRoutes, ...containerRoutes, ...containerIoRoutes, ...containerFsRoutes, ...execRoutes, ...imageRoutes,
 ];
 
 interface RouteStore { handler: Handler }

@@ -96,8 +96,34 @@ export interface SystemBackend {
   events(opts: { since?: number; until?: number; filters: Filters }, abort: AbortSignal): AsyncIterable<EventMessage>;
 }
 
+/** X-Docker-Container-Path-Stat: a path inside a container (mode in Go's os.FileMode bits) */
+export interface ContainerPathStat { name: string; size: number; mode: number; mtime: string; linkTarget: string }
+
+export interface CommitOptions {
+  /** "repo[:tag]" for the new image, or none */
+  reference?: string;
+  comment?: string;
+  author?: string;
+  pause: boolean;
+  /** Dockerfile instructions (CMD, ENV, ...) applied to the new image's config */
+  changes: string[];
+}
+
+/** A container's filesystem: diff, export, cp (archive) and commit. */
+export interface ContainerFsBackend {
+  changes(ref: string): Promise<{ Path: string; Kind: 0 | 1 | 2 }[]>;
+  /** the merged filesystem as a tar stream */
+  export(ref: string): Promise<Readable>;
+  statPath(ref: string, path: string): Promise<ContainerPathStat>;
+  getArchive(ref: string, path: string): Promise<{ stat: ContainerPathStat; tar: Readable }>;
+  putArchive(ref: string, path: string, tar: Readable, opts: { noOverwriteDirNonDir: boolean; copyUIDGID: boolean }): Promise<void>;
+  commit(ref: string, opts: CommitOptions): Promise<{ Id: string }>;
+}
+
 export interface Backends {
   containers: ContainerBackend;
+  /** absent in fakes; the routes answer 501 without it */
+  containerFs?: ContainerFsBackend;
   execs: ExecBackend;
   images: ImageBackend;
   system: SystemBackend;

@@ -1,0 +1,206 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Readable } from 'node:stream';
+import type { ImageRecord } from '../../image';
+import { computeChanges, opaqueDirs, withLowerView } from '../../layer';
+import { ExtractError, containerPath, extractTar, packTree, preserveTrailingDotOrSeparator, resolveInRoot, scopedJoin } from '../../util/archive';
+import { ConflictError, EngineError, InvalidParameterError, NotFoundError, SystemError } from '../../util/errors';
+import type { CommitOptions, ContainerFsBackend, ContainerPathStat } from '../backends';
+import { commitContainer } from './commit';
+import type { ContainerDeps } from './deps';
+import { eventAttrs } from './deps';
+import type { ContainerDoc } from './model';
+
+/** The part of the image store commit needs (LocalImageStore). */
+export interface CommitImages {
+  addImage(config: Buffer, chainIds: string[], opts: { parent?: string; reference?: string }): ImageRecord;
+}
+
+/** Paths the runtime bind-mounts from the container's directory; cp reads the real files. */
+const NETWORK_FILES: Record<string, 'hostnamePath' | 'hostsPath' | 'resolvConfPath'> = {
+  '/etc/hostname': 'hostnamePath', '/etc/hosts': 'hostsPath', '/etc/resolv.conf': 'resolvConfPath',
+};
+
+/** Go's os.FileMode bits, which the docker CLI decodes from the path-stat header. */
+function goFileMode(st: fs.Stats): number {
+  let m = st.mode & 0o777;
+  if (st.mode & 0o4000) m += 2 ** 23;
+  if (st.mode & 0o2000) m += 2 ** 22;
+  if (st.mode & 0o1000) m += 2 ** 20;
+  if (st.isDirectory()) m += 2 ** 31;
+  else if (st.isSymbolicLink()) m += 2 ** 27;
+  else if (st.isBlockDevice()) m += 2 ** 26;
+  else if (st.isCharacterDevice()) m += 2 ** 26 + 2 ** 21;
+  else if (st.isFIFO()) m += 2 ** 25;
+  else if (st.isSocket()) m += 2 ** 24;
+  return m;
+}
+
+/** Go's RFC3339Nano in UTC: trailing zeros of the fraction dropped. */
+function rfc3339Nano(ns: bigint): string {
+  const secs = ns / 1_000_000_000n;
+  const frac = (ns % 1_000_000_000n).toString().padStart(9, '0').replace(/0+$/, '');
+  const base = new Date(Number(secs) * 1000).toISOString().replace(/\.\d+Z$/, '');
+  return `${base}${frac ? `.${frac}` : ''}Z`;
+}
+
+/**
+ * diff, export, cp and commit. A stopped container's layer is mounted for the time of the
+ * operation; a running one is frozen while cp reads or writes it, so that it cannot swap a
+ * directory for a symlink between our resolution and our open (CVE-2018-15664).
+ */
+export class ContainerFsService implements ContainerFsBackend {
+  private readonly leases = new Map<string, number>();
+
+  constructor(private readonly deps: ContainerDeps, private readonly images: CommitImages) {}
+
+  private get(ref: string): ContainerDoc {
+    return this.deps.registry.get(ref);
+  }
+
+  /** Mounts the rootfs (idempotent) and holds it until the returned release is called. */
+  private async lease(doc: ContainerDoc, freeze: boolean): Promise<{ rootfs: string; release: () => Promise<void> }> {
+    this.leases.set(doc.id, (this.leases.get(doc.id) ?? 0) + 1);
+    let frozen = false;
+    try {
+      const rootfs = await this.deps.layers.mount(doc.id);
+      if (freeze && doc.state.Running && !doc.state.Paused) {
+        await this.deps.runtime.pause(doc.id);
+        frozen = true;
+      }
+      let released = false;
+      return {
+        rootfs,
+        release: async () => {
+          if (released) return;
+          released = true;
+          if (frozen) await this.deps.runtime.resume(doc.id).catch(() => undefined);
+          await this.unlease(doc);
+        },
+      };
+    } catch (e) {
+      await this.unlease(doc);
+      throw e;
+    }
+  }
+
+  private async unlease(doc: ContainerDoc): Promise<void> {
+    const n = (this.leases.get(doc.id) ?? 1) - 1;
+    if (n > 0) { this.leases.set(doc.id, n); return; }
+    this.leases.delete(doc.id);
+    if (!doc.state.Running && !this.deps.monitors.get(doc.id).removing) await this.deps.layers.unmount(doc.id).catch(() => undefined);
+  }
+
+  async changes(ref: string): Promise<{ Path: string; Kind: 0 | 1 | 2 }[]> {
+    const doc = this.get(ref);
+    const g = this.deps.layers.graphData(doc.id);
+    const lowers = g.LowerDir ? g.LowerDir.split(':') : [];
+    const opaque = await opaqueDirs(g.UpperDir);
+    return withLowerView(lowers, path.join(this.deps.dataRoot, 'containers', doc.id), (lower) => computeChanges(g.UpperDir, lower, opaque));
+  }
+
+  async export(ref: string): Promise<Readable> {
+    const doc = this.get(ref);
+    const { rootfs, release } = await this.lease(doc, false);
+    const tar = packTree(rootfs, { name: null });
+    tar.once('close', () => void release());
+    this.deps.events.publish('container', 'export', doc.id, eventAttrs(doc));
+    return tar;
+  }
+
+  private statIn(doc: ContainerDoc, ref: string, rootfs: string, p: string): { stat: ContainerPathStat; hostPath: string; absPath: string } {
+    const { hostPath, absPath } = resolveInRoot(rootfs, p);
+    let st: fs.Stats;
+    try {
+      st = fs.lstatSync(hostPath);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT') throw new NotFoundError(`Could not find the file ${p} in container ${ref}`);
+      if (code === 'ENOTDIR') throw new InvalidParameterError(`lstat ${absPath}: not a directory`);
+      throw new SystemError(`lstat ${absPath}: ${(e as Error).message}`);
+    }
+    let linkTarget = '';
+    if (st.isSymbolicLink()) linkTarget = containerPath(rootfs, scopedJoin(rootfs, absPath));
+    const big = fs.lstatSync(hostPath, { bigint: true });
+    const name = path.posix.basename(absPath) || '/';
+    return { stat: { name, size: st.size, mode: goFileMode(st), mtime: rfc3339Nano(big.mtimeNs), linkTarget }, hostPath, absPath };
+  }
+
+  async statPath(ref: string, p: string): Promise<ContainerPathStat> {
+    const doc = this.get(ref);
+    const { rootfs, release } = await this.lease(doc, true);
+    try {
+      return this.statIn(doc, ref, rootfs, p).stat;
+    } finally {
+      await release();
+    }
+  }
+
+  async getArchive(ref: string, p: string): Promise<{ stat: ContainerPathStat; tar: Readable }> {
+    if (!p) throw new InvalidParameterError('path cannot be empty');
+    const doc = this.get(ref);
+    const { rootfs, release } = await this.lease(doc, true);
+    try {
+      const { stat, hostPath, absPath } = this.statIn(doc, ref, rootfs, p);
+      // the network files a running container sees are bind mounts of the daemon's copies
+      const netFile = NETWORK_FILES[path.posix.normalize(absPath)];
+      const source = netFile && doc.state.Running && !fs.lstatSync(hostPath).isSymbolicLink() ? doc[netFile] : hostPath;
+      const tar = packTree(source, { name: stat.name });
+      tar.once('close', () => void release());
+      this.deps.events.publish('container', 'archive-path', doc.id, eventAttrs(doc));
+      return { stat, tar };
+    } catch (e) {
+      await release();
+      throw e;
+    }
+  }
+
+  async putArchive(ref: string, p: string, tar: Readable, opts: { noOverwriteDirNonDir: boolean; copyUIDGID: boolean }): Promise<void> {
+    if (!p) { tar.destroy(); throw new InvalidParameterError('path cannot be empty'); }
+    const doc = this.get(ref);
+    const { rootfs, release } = await this.lease(doc, true);
+    try {
+      // the last element is followed too: extracting to a link to a directory is allowed
+      const absPath = preserveTrailingDotOrSeparator(path.posix.join('/', p), p);
+      const dest = scopedJoin(rootfs, absPath);
+      let st: fs.Stats;
+      try { st = fs.statSync(dest); } catch { throw new NotFoundError(`Could not find the file ${p} in container ${ref}`); }
+      if (!st.isDirectory()) throw new InvalidParameterError('extraction point is not a directory');
+      if (doc.hostConfig.ReadonlyRootfs) throw new ConflictError('container rootfs is marked read-only');
+      const chown = opts.copyUIDGID && doc.config.User ? containerUser(rootfs, doc.config.User) : undefined;
+      try {
+        await extractTar(tar, dest, { scope: rootfs, noOverwriteDirNonDir: opts.noOverwriteDirNonDir, chown });
+      } catch (e) {
+        if (e instanceof EngineError) throw e;
+        if (e instanceof ExtractError) throw new InvalidParameterError(`Error processing tar file: ${e.message}`);
+        throw new InvalidParameterError(`Error processing tar file: ${(e as Error).message}`);
+      }
+      this.deps.events.publish('container', 'extract-to-dir', doc.id, eventAttrs(doc));
+    } finally {
+      tar.resume();
+      await release();
+    }
+  }
+
+  commit(ref: string, opts: CommitOptions): Promise<{ Id: string }> {
+    return commitContainer(this.deps, this.images, this.get(ref), opts);
+  }
+}
+
+/** uid/gid of "user[:group]" in the container's /etc/passwd and /etc/group (numeric allowed). */
+function containerUser(rootfs: string, spec: string): { uid: number; gid: number } {
+  const [user, group] = spec.split(':');
+  const read = (f: string): string[][] => {
+    try { return fs.readFileSync(scopedJoin(rootfs, f), 'utf8').split('\n').map((l) => l.split(':')); } catch { return []; }
+  };
+  const pw = read('/etc/passwd').find((r) => r[0] === user || r[2] === user);
+  const uid = /^\d+$/.test(user) ? Number(user) : pw ? Number(pw[2]) : NaN;
+  if (Number.isNaN(uid)) throw new InvalidParameterError(`unable to find user ${user}: no matching entries in passwd file`);
+  let gid = pw ? Number(pw[3]) : 0;
+  if (group) {
+    const gr = read('/etc/group').find((r) => r[0] === group || r[2] === group);
+    gid = /^\d+$/.test(group) ? Number(group) : gr ? Number(gr[2]) : NaN;
+    if (Number.isNaN(gid)) throw new InvalidParameterError(`unable to find group ${group}: no matching entries in group file`);
+  }
+  return { uid, gid };
+}
