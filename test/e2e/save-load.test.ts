@@ -12,7 +12,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as tarStream from 'tar-stream';
 import { eventually, run } from '../harness';
-import { CLIS, cliBinary, cliFor, describeResult, okRun } from './support/cli';
+import { CLIS, assertDaemonUp, cliBinary, cliFor, describeResult, okRun } from './support/cli';
 import type { Cli, CliName } from './support/cli';
 import { useDaemon } from './support/daemon';
 import { TmuxPty } from './support/tmux-pty';
@@ -281,6 +281,18 @@ describe('save and load', () => {
       await okRun(cli, ['rmi', 'busybox:second', 'other:x']);
     }
   });
+
+  for (const name of CLIS) {
+    it(`[${name}] a reader leaving in the middle of a save does not hurt the daemon`, T, async () => {
+      for (let i = 0; i < 3; i++) {
+        const r = await sh(name, `"$CLI" save busybox hello-world | head -c 1000 > /dev/null`);
+        assert.equal(r.code, 0, describeResult(r));
+      }
+      await assertDaemonUp(clis[name]);
+      const r = await sh(name, `"$CLI" save busybox | tar -t | grep -c blobs/sha256/`);
+      assert.equal(r.code, 0, describeResult(r));
+    });
+  }
 
   it('save of an unknown name fails with No such image and writes no file', T, async () => {
     const r = await clis.berth(['save', '-o', path.join(dir, 'none.tar'), 'no-such-image']);

@@ -130,3 +130,22 @@ test('archive extraction refuses escapes and bad input with clear errors', async
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('a reader that goes away mid-save closes the layer being copied; a failing layer fails the stream', async () => {
+  const big = Buffer.alloc(1 << 20, 3);
+  let opened: Readable | null = null;
+  const img = image([big], ['a:1'], 'x');
+  img.layers[0].open = async () => {
+    opened = new Readable({ read() { /* never ends */ } });
+    opened.push(big.subarray(0, 1000));
+    return { size: big.length, stream: opened };
+  };
+  const out = writeArchive([img]);
+  for await (const _ of out) { out.destroy(); break; }
+  await new Promise((r) => setImmediate(r));
+  assert.equal((opened as Readable | null)?.destroyed, true);
+
+  const bad = image([big], ['a:1'], 'y');
+  bad.layers[0].open = async () => { throw new Error('layer does not exist: x'); };
+  await assert.rejects(collect(writeArchive([bad])), /layer does not exist/);
+});

@@ -93,6 +93,8 @@ export function writeArchive(images: SaveImage[]): Readable {
   const dir = (name: string): Promise<void> => new Promise((resolve, reject) => {
     pack.entry({ name, type: 'directory', mode: 0o755, mtime }, (e) => (e ? reject(e) : resolve()));
   });
+  // the layer being copied: closed if the reader goes away mid-way
+  let current: Readable | null = null;
   void (async () => {
     await dir('blobs/');
     await dir('blobs/sha256/');
@@ -103,9 +105,13 @@ export function writeArchive(images: SaveImage[]): Readable {
         if (written.has(l.diffId)) continue;
         written.add(l.diffId);
         const { size, stream: src } = await l.open();
+        current = src;
+        if (out.destroyed) { src.destroy(); return; }
         sizes.set(l.diffId, size);
         await new Promise<void>((resolve, reject) => {
           const entry = pack.entry({ name: blobPath(l.diffId), size, mode: 0o644, mtime }, (e) => (e ? reject(e) : resolve()));
+          // a client leaving destroys the pack, which fails the entry: not an uncaught error
+          entry.on('error', reject);
           src.on('error', (e) => { entry.destroy(e); reject(e); });
           src.pipe(entry);
         });
@@ -117,6 +123,9 @@ export function writeArchive(images: SaveImage[]): Readable {
     for (const [name, data] of files) await put(name, data);
     pack.finalize();
   })().catch((e: unknown) => { out.destroy(e instanceof Error ? e : new Error(String(e))); pack.destroy(); });
-  out.on('close', () => { if (!pack.destroyed) pack.destroy(); });
+  out.on('close', () => {
+    current?.destroy();
+    if (!pack.destroyed) pack.destroy();
+  });
   return out;
 }
