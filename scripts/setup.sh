@@ -8,8 +8,8 @@ export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
 # runc/crun: OCI runtimes; conmon: per-container monitor; netavark/aardvark-dns/iptables: networks;
 # busybox-static: the offline base images; tini: --init; curl: loading base images over the socket;
-# attr: overlay whiteout/opaque xattrs; skopeo: interop tests; tmux: terminal tests; python3/make/g++: native modules (node-gyp).
-apt-get install -y -qq runc crun conmon netavark aardvark-dns iptables busybox-static tini attr curl skopeo tmux \
+# attr: overlay whiteout/opaque xattrs; xz-utils/zstd: compressed image archives; skopeo: interop tests; tmux: terminal tests; python3/make/g++: native modules (node-gyp).
+apt-get install -y -qq runc crun conmon netavark aardvark-dns iptables busybox-static tini attr xz-utils zstd curl skopeo tmux \
   python3 make g++ ca-certificates >/dev/null
 
 node_major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
