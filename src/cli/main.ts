@@ -19,6 +19,7 @@ const CONTAINER: Record<string, Loader> = {
   logs: c('container/logs'), attach: c('container/attach'), exec: c('container/exec'), top: c('container/top'),
   rename: c('container/rename'), pause: c('container/pause'), unpause: c('container/unpause'), wait: c('container/wait'),
   stats: c('container/stats'), port: c('container/port'), prune: c('container/prune'),
+  diff: c('container/diff'), export: c('container/export'), cp: c('container/cp'), commit: c('container/commit'),
 };
 const IMAGE: Record<string, Loader> = {
   ls: c('image/ls'), list: c('image/ls'), import: c('image/import'), inspect: c('image/inspect'), tag: c('image/tag'),
@@ -29,6 +30,7 @@ const TOP: Record<string, Loader> = {
   restart: CONTAINER.restart, rm: CONTAINER.rm, ps: CONTAINER.ls, inspect: c('system/inspect'), logs: CONTAINER.logs,
   attach: CONTAINER.attach, exec: CONTAINER.exec, top: CONTAINER.top, rename: CONTAINER.rename, pause: CONTAINER.pause,
   unpause: CONTAINER.unpause, wait: CONTAINER.wait, stats: CONTAINER.stats, port: CONTAINER.port, events: c('system/events'),
+  diff: CONTAINER.diff, export: CONTAINER.export, cp: CONTAINER.cp, commit: CONTAINER.commit,
   import: IMAGE.import, images: IMAGE.ls, save: IMAGE.save, load: IMAGE.load, tag: IMAGE.tag, rmi: IMAGE.rm, version: c('system/version'), info: c('system/info'),
 };
 const GROUPS: Record<string, Record<string, Loader>> = { container: CONTAINER, image: IMAGE };

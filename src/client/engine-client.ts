@@ -15,6 +15,17 @@ import { hostFromEnv, parseHost, type Endpoint } from './endpoint';
 import { jsonLines } from './json-stream';
 import { Transport, type HijackedConnection, type Query } from './transport';
 
+/** X-Docker-Container-Path-Stat: mode holds Go's os.FileMode bits (dir = 1<<31, symlink = 1<<27) */
+export interface ContainerPathStat { name: string; size: number; mode: number; mtime: string; linkTarget: string }
+export interface CommitOptions { repo?: string; tag?: string; comment?: string; author?: string; pause?: boolean; changes?: string[] }
+
+function decodePathStat(res: IncomingMessage): ContainerPathStat {
+  const h = res.headers['x-docker-container-path-stat'];
+  const raw = Array.isArray(h) ? h[0] : h;
+  if (!raw) throw new Error('unable to get resource stat from response: missing X-Docker-Container-Path-Stat header');
+  return JSON.parse(Buffer.from(raw, 'base64').toString('utf8')) as ContainerPathStat;
+}
+
 /** Filters as the CLI collects them: key → values. Sent in docker's map form. */
 export type Filters = Record<string, string[]>;
 
@@ -204,5 +215,34 @@ export class EngineClient {
       query: { quiet: quiet ? '1' : '0' }, body: archive, headers: { 'Content-Type': 'application/x-tar' },
     });
     yield* jsonLines<ProgressMessage>(res);
+  }
+
+  // container filesystem: diff, export, cp, commit
+  containerChanges(id: string): Promise<{ Path: string; Kind: number }[] | null> {
+    return this.transport.json('GET', `/containers/${enc(id)}/changes`);
+  }
+  containerExport(id: string): Promise<IncomingMessage> { return this.transport.request('GET', `/containers/${enc(id)}/export`); }
+  /** HEAD /containers/{id}/archive: the path's stat from the X-Docker-Container-Path-Stat header */
+  async containerStatPath(id: string, path: string): Promise<ContainerPathStat> {
+    const res = await this.transport.request('HEAD', `/containers/${enc(id)}/archive`, { query: { path } });
+    res.resume();
+    return decodePathStat(res);
+  }
+  async copyFromContainer(id: string, path: string): Promise<{ stat: ContainerPathStat; content: IncomingMessage }> {
+    const res = await this.transport.request('GET', `/containers/${enc(id)}/archive`, { query: { path } });
+    return { stat: decodePathStat(res), content: res };
+  }
+  async copyToContainer(id: string, path: string, content: Readable, o: { noOverwriteDirNonDir?: boolean; copyUIDGID?: boolean } = {}): Promise<void> {
+    await this.transport.call('PUT', `/containers/${enc(id)}/archive`, {
+      query: { path, noOverwriteDirNonDir: o.noOverwriteDirNonDir ?? true, copyUIDGID: o.copyUIDGID ? true : undefined },
+      body: content,
+      headers: { 'Content-Type': 'application/x-tar' },
+    });
+  }
+  containerCommit(container: string, o: CommitOptions = {}): Promise<{ Id: string }> {
+    return this.transport.json('POST', '/commit', {
+      query: { container, repo: o.repo, tag: o.tag, comment: o.comment, author: o.author, pause: o.pause ?? true, changes: o.changes?.length ? o.changes : undefined },
+      json: null,
+    });
   }
 }

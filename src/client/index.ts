@@ -1,7 +1,7 @@
 export { EngineClient, encodeFilters } from './engine-client';
 export type {
   Filters, ContainerListOptions, RemoveOptions, LogsOptions, AttachOptions, WaitCondition,
-  ImageListOptions, ImportOptions, EventsOptions, PendingWait,
+  ImageListOptions, ImportOptions, EventsOptions, PendingWait, ContainerPathStat, CommitOptions,
 } from './engine-client';
 export { ApiError, DaemonUnreachableError } from './errors';
 export { DEFAULT_HOST, hostFromEnv, parseHost, type Endpoint } from './endpoint';

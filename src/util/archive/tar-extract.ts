@@ -91,13 +91,14 @@ export async function extractTar(input: Readable, dest: string, opts: ExtractOpt
         break;
       case 'link': {
         entry.resume();
-        const linkParts = clean(header.linkname ?? '');
+        const linkname = (opts.rename ? opts.rename(header.linkname ?? '') : header.linkname) ?? '';
+        const linkParts = clean(linkname);
         const src = linkParts.length > 1
           ? path.join(scopedJoin(opts.scope, path.join(path.relative(opts.scope, dest), ...linkParts.slice(0, -1))), linkParts[linkParts.length - 1])
           : path.join(dest, ...linkParts);
         const st = linkParts.length ? lstatOrNull(src) : null;
         if (!st || st.isDirectory() || !src.startsWith(path.resolve(opts.scope))) {
-          throw new ExtractError(`invalid hardlink "${name}" -> "${header.linkname}"`);
+          throw new ExtractError(`invalid hardlink "${name}" -> "${linkname}"`);
         }
         fs.linkSync(src, target);
         continue;
