@@ -88,7 +88,11 @@ export class ContainerFsService implements ContainerFsBackend {
     const n = (this.leases.get(doc.id) ?? 1) - 1;
     if (n > 0) { this.leases.set(doc.id, n); return; }
     this.leases.delete(doc.id);
-    if (!doc.state.Running && !this.deps.monitors.get(doc.id).removing) await this.deps.layers.unmount(doc.id).catch(() => undefined);
+    if (this.deps.registry.tryGet(doc.id) !== doc) return; // removed: its cleanup unmounts
+    // serialised with start and exit handling: never unmount a rootfs a start just mounted
+    await this.deps.monitors.get(doc.id).serial(async () => {
+      if (!doc.state.Running && !this.leases.has(doc.id)) await this.deps.layers.unmount(doc.id).catch(() => undefined);
+    });
   }
 
   async changes(ref: string): Promise<{ Path: string; Kind: 0 | 1 | 2 }[]> {
