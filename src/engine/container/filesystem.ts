@@ -51,6 +51,7 @@ function rfc3339Nano(ns: bigint): string {
  */
 export class ContainerFsService implements ContainerFsBackend {
   private readonly leases = new Map<string, number>();
+  private readonly freezes = new Map<string, { n: number; ready: Promise<void> }>();
 
   constructor(private readonly deps: ContainerDeps, private readonly images: CommitImages) {}
 
@@ -65,8 +66,8 @@ export class ContainerFsService implements ContainerFsBackend {
     try {
       const rootfs = await this.deps.layers.mount(doc.id);
       if (freeze && doc.state.Running && !doc.state.Paused) {
-        await this.deps.runtime.pause(doc.id);
         frozen = true;
+        await this.freeze(doc.id);
       }
       let released = false;
       return {
@@ -74,7 +75,7 @@ export class ContainerFsService implements ContainerFsBackend {
         release: async () => {
           if (released) return;
           released = true;
-          if (frozen) await this.deps.runtime.resume(doc.id).catch(() => undefined);
+          if (frozen) await this.thaw(doc.id);
           await this.unlease(doc);
         },
       };
@@ -82,6 +83,31 @@ export class ContainerFsService implements ContainerFsBackend {
       await this.unlease(doc);
       throw e;
     }
+  }
+
+  /** Concurrent copies share one pause: the first freezes, the last thaws. */
+  private async freeze(id: string): Promise<void> {
+    const f = this.freezes.get(id);
+    if (f) {
+      f.n++;
+      await f.ready;
+      return;
+    }
+    const ready = this.deps.runtime.pause(id);
+    this.freezes.set(id, { n: 1, ready });
+    try {
+      await ready;
+    } catch (e) {
+      this.freezes.delete(id);
+      throw e;
+    }
+  }
+
+  private async thaw(id: string): Promise<void> {
+    const f = this.freezes.get(id);
+    if (!f || --f.n > 0) return;
+    this.freezes.delete(id);
+    await this.deps.runtime.resume(id).catch(() => undefined);
   }
 
   private async unlease(doc: ContainerDoc): Promise<void> {
