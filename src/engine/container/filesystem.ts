@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Readable } from 'node:stream';
 import type { ImageRecord } from '../../image';
-import { computeChanges, opaqueDirs, withLowerView } from '../../layer';
+import { computeChanges, decompressedTar, opaqueDirs, withLowerView } from '../../layer';
 import { ExtractError, containerPath, extractTar, packTree, preserveTrailingDotOrSeparator, resolveInRoot, scopedJoin } from '../../util/archive';
 import { ConflictError, EngineError, InvalidParameterError, NotFoundError, SystemError } from '../../util/errors';
 import type { CommitOptions, ContainerFsBackend, ContainerPathStat } from '../backends';
@@ -199,7 +199,8 @@ export class ContainerFsService implements ContainerFsBackend {
       if (doc.hostConfig.ReadonlyRootfs) throw new ConflictError('container rootfs is marked read-only');
       const chown = opts.copyUIDGID && doc.config.User ? containerUser(rootfs, doc.config.User) : undefined;
       try {
-        await extractTar(tar, dest, { scope: rootfs, noOverwriteDirNonDir: opts.noOverwriteDirNonDir, chown });
+        // gzip is accepted as Docker's Untar does
+        await extractTar(await decompressedTar(tar), dest, { scope: rootfs, noOverwriteDirNonDir: opts.noOverwriteDirNonDir, chown });
       } catch (e) {
         if (e instanceof EngineError) throw e;
         if (e instanceof ExtractError) throw new InvalidParameterError(`Error processing tar file: ${e.message}`);
