@@ -71,17 +71,24 @@ export function decompressWith(tool: 'xz' | 'zstd', input: Readable): Readable {
   const child = spawn(tool, ['-dc'], { stdio: ['pipe', 'pipe', 'pipe'] });
   const out = new PassThrough();
   const err: Buffer[] = [];
+  // a consumer that already stopped listening (it failed first on the truncated data) must
+  // not see this error turned into an uncaught exception
+  const fail = (e: Error): void => {
+    if (out.destroyed) return;
+    if (out.listenerCount('error') > 0) out.destroy(e);
+    else out.destroy();
+  };
   child.stderr.on('data', (b: Buffer) => err.push(b));
   child.stdin.on('error', () => { /* the exit status reports failures */ });
-  input.on('error', (e) => { child.kill('SIGKILL'); out.destroy(e); });
+  input.on('error', (e) => { child.kill('SIGKILL'); fail(e); });
   input.pipe(child.stdin);
   child.stdout.pipe(out, { end: false });
   const stdoutDone = new Promise<void>((resolve) => child.stdout.on('close', () => resolve()));
-  child.on('error', (e) => out.destroy(new SystemError(`${tool}: ${e.message}`)));
+  child.on('error', (e) => fail(new SystemError(`${tool}: ${e.message}`)));
   child.on('close', (code, signal) => {
     void stdoutDone.then(() => {
       if (code === 0) out.end();
-      else if (!out.destroyed) out.destroy(new InvalidParameterError(`invalid ${tool} stream: ${Buffer.concat(err).toString().trim() || `exit ${code ?? signal}`}`));
+      else fail(new InvalidParameterError(`invalid ${tool} stream: ${Buffer.concat(err).toString().trim() || `exit ${code ?? signal}`}`));
     });
   });
   // the consumer gave up: stop the tool
