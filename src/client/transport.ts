@@ -4,6 +4,7 @@
  * DaemonUnreachableError. `hijack` performs the attach/exec connection upgrade.
  */
 import * as http from 'node:http';
+import * as net from 'node:net';
 import type { Duplex, Readable } from 'node:stream';
 import { API_VERSION } from '../api-types';
 import { ApiError, DaemonUnreachableError } from './errors';
@@ -75,12 +76,16 @@ export class Transport {
     if (opts.json !== undefined) headers['Content-Type'] = 'application/json';
     if (upgrade) { headers.Connection = 'Upgrade'; headers.Upgrade = 'tcp'; }
     const ep = this.endpoint;
+    const socketPath = ep.socketPath;
     return http.request({
       method,
       path: buildPath(path, opts.query),
       headers,
-      agent: upgrade ? false : this.agent,
-      ...(ep.socketPath ? { socketPath: ep.socketPath, host: 'localhost' } : { host: ep.host, port: ep.port }),
+      // unix sockets bypass http.Agent: its TLS server-name check compiles Node's IPv6 regex
+      // (~9 ms of every CLI start) for a connection that costs nothing to open
+      ...(socketPath
+        ? { host: 'localhost', createConnection: () => net.connect(socketPath) }
+        : { host: ep.host, port: ep.port, agent: upgrade ? false : this.agent }),
     });
   }
 
