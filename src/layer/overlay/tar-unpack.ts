@@ -5,6 +5,7 @@ import { Readable, pipeline } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import * as tarStream from 'tar-stream';
 import { InvalidParameterError } from '../../util/errors';
+import { writeNewFile } from '../../util/archive';
 import { decompressWith, makeFifos, makeWhiteouts, setXattrs } from './host-tools';
 
 /**
@@ -127,12 +128,7 @@ class Unpacker {
     switch (type) {
       case 'file':
       case 'contiguous-file': {
-        const fh = await fs.promises.open(target, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | fs.constants.O_NOFOLLOW, 0o600);
-        try {
-          for await (const chunk of body) await fh.write(chunk as Buffer);
-        } finally {
-          await fh.close();
-        }
+        await writeNewFile(target, body);
         this.size += header.size ?? 0;
         break;
       }

@@ -1,3 +1,3 @@
 export * from './scoped-path';
 export { TarWriter, packTree, type PackOptions } from './tar-pack';
-export { extractTar, ExtractError, type ExtractOptions } from './tar-extract';
+export { extractTar, ExtractError, writeNewFile, type ExtractOptions } from './tar-extract';

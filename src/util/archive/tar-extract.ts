@@ -72,12 +72,7 @@ export async function extractTar(input: Readable, dest: string, opts: ExtractOpt
     switch (type) {
       case 'file':
       case 'contiguous-file': {
-        const fh = await fs.promises.open(target, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | fs.constants.O_NOFOLLOW, 0o600);
-        try {
-          for await (const chunk of entry) await fh.write(chunk as Buffer);
-        } finally {
-          await fh.close();
-        }
+        await writeNewFile(target, entry);
         break;
       }
       case 'directory':
@@ -123,4 +118,18 @@ export async function extractTar(input: Readable, dest: string, opts: ExtractOpt
     }
   }
   for (const [p, t] of dirTimes.reverse()) fs.utimesSync(p, t, t);
+}
+
+/**
+ * Writes a tar entry's content to a file that must not exist yet (O_EXCL) and must not be a
+ * symlink (O_NOFOLLOW): an entry can never write through a link planted by an earlier one.
+ * Mode, owner and times are the caller's to set afterwards.
+ */
+export async function writeNewFile(target: string, content: AsyncIterable<unknown>): Promise<void> {
+  const fh = await fs.promises.open(target, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | fs.constants.O_NOFOLLOW, 0o600);
+  try {
+    for await (const chunk of content) await fh.write(chunk as Buffer);
+  } finally {
+    await fh.close();
+  }
 }
