@@ -1,5 +1,6 @@
 import type { LogEntry } from '../../engine';
 import { InvalidParameterError, errorMessage } from '../../util/errors';
+import { rfc3339NanoFixed } from '../../util/time';
 import type { ApiContext, Route } from '../context';
 import { hijackSession, streamContentType } from '../hijack';
 import { boolParam, stringParam, timestampParam } from '../query';
@@ -12,10 +13,7 @@ import { settleSoon, streamJsonLines, whenAborted, writeChunk } from '../streami
 export function formatLogTimestamp(entry: Pick<LogEntry, 'time' | 'timeNano'>): string {
   const ns = typeof entry.timeNano === 'bigint' ? entry.timeNano : 0n;
   if (ns <= 0n) return entry.time;
-  const secs = ns / 1_000_000_000n;
-  const frac = (ns % 1_000_000_000n).toString().padStart(9, '0');
-  const iso = new Date(Number(secs) * 1000).toISOString(); // 2024-01-02T03:04:05.000Z
-  return `${iso.slice(0, 19)}.${frac}Z`;
+  return rfc3339NanoFixed(ns);
 }
 
 /** One log entry as it goes on the wire: optional timestamp, newline restored, framed unless TTY. */

@@ -5,6 +5,7 @@ import type { ImageRecord } from '../../image';
 import { computeChanges, decompressedTar, opaqueDirs, withLowerView } from '../../layer';
 import { ExtractError, containerPath, extractTar, packTree, preserveTrailingDotOrSeparator, resolveInRoot, scopedJoin } from '../../util/archive';
 import { ConflictError, EngineError, InvalidParameterError, NotFoundError, SystemError } from '../../util/errors';
+import { rfc3339Nano } from '../../util/time';
 import type { CommitOptions, ContainerFsBackend, ContainerPathStat } from '../backends';
 import { commitContainer } from './commit';
 import type { ContainerDeps } from './deps';
@@ -34,14 +35,6 @@ function goFileMode(st: fs.Stats): number {
   else if (st.isFIFO()) m += 2 ** 25;
   else if (st.isSocket()) m += 2 ** 24;
   return m;
-}
-
-/** Go's RFC3339Nano in UTC: trailing zeros of the fraction dropped. */
-function rfc3339Nano(ns: bigint): string {
-  const secs = ns / 1_000_000_000n;
-  const frac = (ns % 1_000_000_000n).toString().padStart(9, '0').replace(/0+$/, '');
-  const base = new Date(Number(secs) * 1000).toISOString().replace(/\.\d+Z$/, '');
-  return `${base}${frac ? `.${frac}` : ''}Z`;
 }
 
 /**

@@ -19,7 +19,7 @@ import { readK8sLog } from './k8s-log';
 import { ExecRootLayout } from './layout';
 import { OciRuntimeError, runOci, runtimeErrorMessage } from './oci-cli';
 import { writeResize } from './resize';
-import { formatRfc3339Nano } from './time';
+import { rfc3339NanoFixed } from '../../util/time';
 
 export interface ConmonRuntimeOptions {
   execRoot: string;
@@ -207,7 +207,7 @@ export class ConmonRuntime implements OciRuntime {
     }
     const exitCode = Number.parseInt(text.trim(), 10);
     if (!Number.isInteger(exitCode)) return null;
-    return { exitCode, exitedAt: formatRfc3339Nano(st.mtimeNs), oomKilled: await this.oomKilled(id) };
+    return { exitCode, exitedAt: rfc3339NanoFixed(st.mtimeNs), oomKilled: await this.oomKilled(id) };
   }
 
   watchExits(onExit: (id: string) => void): () => void {

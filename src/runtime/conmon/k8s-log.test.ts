@@ -5,7 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { LogEntry } from '../oci-runtime';
 import { K8sLogParser, readK8sLog } from './k8s-log';
-import { formatRfc3339Nano, parseRfc3339Nano, secondsToNs } from './time';
+import { parseRfc3339Nano, rfc3339NanoFixed, secondsToNs } from '../../util/time';
 
 const T0 = '2024-03-01T10:00:00.000000100+00:00';
 const T1 = '2024-03-01T11:00:01.500000000+01:00'; // 10:00:01.5Z
@@ -26,7 +26,7 @@ function tmpLog(text: string): string {
 
 test('times: conmon local offsets become UTC RFC3339Nano with 9 digits', () => {
   assert.equal(parseRfc3339Nano(T1), 1709287201500000000n);
-  assert.equal(formatRfc3339Nano(parseRfc3339Nano(T0)!), '2024-03-01T10:00:00.000000100Z');
+  assert.equal(rfc3339NanoFixed(parseRfc3339Nano(T0)!), '2024-03-01T10:00:00.000000100Z');
   assert.equal(parseRfc3339Nano('yesterday'), null);
   assert.equal(secondsToNs(1709287201.5), 1709287201500000000n);
   assert.equal(secondsToNs(0), 0n);

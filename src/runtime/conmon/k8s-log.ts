@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as fsp from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import type { LogEntry, LogReadOptions } from '../oci-runtime';
-import { formatRfc3339Nano, parseRfc3339Nano, secondsToNs } from './time';
+import { parseRfc3339Nano, rfc3339NanoFixed, secondsToNs } from '../../util/time';
 
 const NL = 0x0a;
 const SP = 0x20;
@@ -65,7 +65,7 @@ export class K8sLogParser {
 }
 
 function entry(stream: 'stdout' | 'stderr', timeNano: bigint, data: Buffer, partial: boolean): LogEntry {
-  return { stream, time: formatRfc3339Nano(timeNano), timeNano, data, partial };
+  return { stream, time: rfc3339NanoFixed(timeNano), timeNano, data, partial };
 }
 
 /** Reads a k8s-file log as Docker's logs endpoint needs it: objectMode Readable of LogEntry. */
