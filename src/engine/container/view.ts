@@ -1,6 +1,6 @@
 import type { ContainerInspect, ContainerPort, ContainerSummary, NetworkSettings } from '../../api-types';
 import { InvalidParameterError } from '../../util/errors';
-import { humanDuration } from '../../util/human-duration';
+import { containerStatus } from '../../util/human-time';
 import type { Filters } from '../backends';
 import type { ContainerDeps } from './deps';
 import type { ContainerDoc } from './model';
@@ -47,17 +47,8 @@ export function toInspect(deps: ContainerDeps, doc: ContainerDoc, execIds: strin
 /** dockerd's STATUS column text, e.g. "Up 3 minutes (healthy)", "Exited (3) 2 seconds ago". */
 export function statusText(doc: ContainerDoc, now = Date.now()): string {
   const s = doc.state;
-  const since = (t: string): string => humanDuration(Math.max(0, now - Date.parse(t)));
-  if (s.Running) {
-    if (s.Paused) return `Up ${since(s.StartedAt)} (Paused)`;
-    if (s.Restarting) return `Restarting (${s.ExitCode}) ${since(s.FinishedAt)} ago`;
-    const health = s.Health && s.Health.Status !== 'none' ? ` (${s.Health.Status === 'starting' ? 'health: starting' : s.Health.Status})` : '';
-    return `Up ${since(s.StartedAt)}${health}`;
-  }
-  if (s.Restarting) return `Restarting (${s.ExitCode}) ${since(s.FinishedAt)} ago`;
-  if (s.Dead) return 'Dead';
-  if (s.FinishedAt === '0001-01-01T00:00:00Z') return 'Created';
-  return `Exited (${s.ExitCode}) ${since(s.FinishedAt)} ago`;
+  // a container waiting out its restart delay is running in Docker's terms
+  return containerStatus({ ...s, Running: s.Running || s.Restarting }, now);
 }
 
 function ports(doc: ContainerDoc): ContainerPort[] {
