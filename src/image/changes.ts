@@ -1,3 +1,4 @@
+import { parseGoDuration } from '../util/go-duration';
 import { constants } from 'node:os';
 import * as path from 'node:path';
 import type { ImageRuntimeConfig } from './image-store';
@@ -121,14 +122,11 @@ function nameValues(instr: string, args: string, env: string[]): [string, string
 }
 
 function parseDuration(flag: string, v: string): number {
-  const units: Record<string, number> = { ns: 1, us: 1e3, 'µs': 1e3, ms: 1e6, s: 1e9, m: 60e9, h: 3600e9 };
-  let total = 0;
-  const re = /(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/gy;
-  let m: RegExpExecArray | null;
-  let used = 0;
-  while ((m = re.exec(v))) { total += Number(m[1]) * units[m[2]]; used += m[0].length; }
-  if (!v || used !== v.length) throw bad(`time: invalid duration "${v}" for --${flag}`);
-  return Math.round(total);
+  try {
+    return parseGoDuration(v);
+  } catch (e) {
+    throw bad(`${(e as Error).message} for --${flag}`);
+  }
 }
 
 function healthcheck(args: string): ImageRuntimeConfig['Healthcheck'] {

@@ -3,7 +3,7 @@
  * ("10m", "0s"), a Unix timestamp ("1700000000.5"), or an RFC 3339 date/time; returned as the
  * "seconds.nanoseconds" string the API takes.
  */
-import { parseGoDuration } from './sizes';
+import { parseGoDuration } from '../../util/go-duration';
 
 function fromMs(ms: number): string {
   const sec = Math.floor(ms / 1000);
