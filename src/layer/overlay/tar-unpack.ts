@@ -268,11 +268,26 @@ export async function unpackLayer(input: Readable, root: string, keepTar?: strin
 async function unpackDecoded(input: Readable, decoded: Readable, root: string, copy: fs.promises.FileHandle | null): Promise<UnpackResult> {
   const hash = createHash('sha256');
   const extract = tarStream.extract();
+  // the kept copy is written in batches: a layer made by commit arrives in tiny chunks
+  // (a 512-byte header, a small body), one thread-pool write each would dominate
+  let batch: Buffer[] = [];
+  let batched = 0;
+  const flush = async (): Promise<void> => {
+    if (!copy || batched === 0) return;
+    const data = batch.length === 1 ? batch[0] : Buffer.concat(batch, batched);
+    batch = [];
+    batched = 0;
+    await copy.write(data);
+  };
   const feeding = (async (): Promise<unknown> => {
     try {
       for await (const chunk of decoded) {
         hash.update(chunk as Buffer);
-        if (copy) await copy.write(chunk as Buffer);
+        if (copy) {
+          batch.push(chunk as Buffer);
+          batched += (chunk as Buffer).length;
+          if (batched >= 1 << 20) await flush();
+        }
         if (!extract.write(chunk)) {
           await new Promise<void>((resolve) => {
             const done = (): void => { extract.off('drain', done); extract.off('close', done); resolve(); };
@@ -282,6 +297,7 @@ async function unpackDecoded(input: Readable, decoded: Readable, root: string, c
           if (extract.destroyed) return null;
         }
       }
+      await flush();
       (extract as unknown as { end(): void }).end();
       return null;
     } catch (e) {
