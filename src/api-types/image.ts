@@ -39,6 +39,8 @@ export interface ImageDeleteResponseItem { Untagged?: string; Deleted?: string }
 
 export interface ImageHistoryItem { Id: string; Created: number; CreatedBy: string; Tags: string[] | null; Size: number; Comment: string }
 
+export interface ImagePruneResponse { ImagesDeleted: ImageDeleteResponseItem[] | null; SpaceReclaimed: number }
+
 /** One JSON object of a pull/push/import/load progress stream. */
 export interface ProgressMessage {
   status?: string;

@@ -1,3 +1,6 @@
+import type { ContainerSummary } from './container';
+import type { ImageSummary } from './image';
+
 export interface VersionComponent { Name: string; Version: string; Details?: Record<string, string> }
 
 export interface SystemVersion {
@@ -87,6 +90,32 @@ export interface EventMessage {
   status?: string;
   id?: string;
   from?: string;
+}
+
+/** GET /system/df. Volumes are filled by the volume subsystem when present. */
+export interface DiskUsage {
+  LayersSize: number;
+  Images: ImageSummary[];
+  Containers: ContainerSummary[];
+  Volumes: DiskUsageVolume[];
+  BuildCache: DiskUsageBuildCache[];
+  BuilderSize?: number;
+}
+
+export interface DiskUsageVolume {
+  Name: string;
+  Driver: string;
+  Mountpoint: string;
+  CreatedAt?: string;
+  Labels: Record<string, string> | null;
+  Scope: string;
+  Options: Record<string, string> | null;
+  UsageData: { Size: number; RefCount: number } | null;
+}
+
+export interface DiskUsageBuildCache {
+  ID: string; Parent?: string; Type: string; Description: string; InUse: boolean; Shared: boolean; Size: number;
+  CreatedAt: string; LastUsedAt: string | null; UsageCount: number;
 }
 
 export interface ErrorResponse { message: string }

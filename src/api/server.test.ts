@@ -60,7 +60,7 @@ test('paths answer with and without the version prefix; newer versions are refus
 test('unknown routes and methods are 404 page not found', async (t) => {
   const srv = await startTestServer(fakeBackends());
   t.after(() => srv.close());
-  for (const [m, p] of [['GET', '/nope'], ['GET', '/v1.41/nope'], ['PUT', '/containers/json'], ['GET', '/images/foo/history']]) {
+  for (const [m, p] of [['GET', '/nope'], ['GET', '/v1.41/nope'], ['PUT', '/containers/json'], ['GET', '/images/foo/frobnicate']]) {
     const r = await request(srv.socketPath, m, p);
     assert.equal(r.status, 404, `${m} ${p}`);
     assert.deepEqual(JSON.parse(r.body.toString()), { message: 'page not found' });

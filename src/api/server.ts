@@ -11,6 +11,7 @@ import { containerIoRoutes } from './routes/container-io';
 import { containerFsRoutes } from './routes/container-fs';
 import { execRoutes } from './routes/exec';
 import { imageRoutes } from './routes/images';
+import { diskUsageRoutes, fallbackRoutes } from './routes/disk-usage';
 
 export type { ServerInfo } from './context';
 
@@ -21,6 +22,7 @@ export interface ApiServerOptions {
 
 export const ALL_ROUTES: readonly Route[] = [
   ...systemRoutes, ...containerRoutes, ...containerIoRoutes, ...containerFsRoutes, ...execRoutes, ...imageRoutes,
+  ...diskUsageRoutes,
 ];
 
 interface RouteStore { handler: Handler }
@@ -64,6 +66,8 @@ export function createApiServer(backends: Backends, info: ServerInfo, opts: ApiS
   const router = Router({ ignoreTrailingSlash: true, maxParamLength: 1024 });
   const noop = (): void => undefined;
   for (const r of ALL_ROUTES) router.on(r.method, r.path, noop, { handler: r.handler } satisfies RouteStore);
+  const declared = new Set(ALL_ROUTES.map((r) => `${r.method} ${r.path}`));
+  for (const r of fallbackRoutes) if (!declared.has(`${r.method} ${r.path}`)) router.on(r.method, r.path, noop, { handler: r.handler } satisfies RouteStore);
   const log = opts.log ?? noop;
   const headers = commonHeaders(info);
 

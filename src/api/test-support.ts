@@ -69,6 +69,8 @@ export function fakeBackends(o: FakeOverrides = {}): Backends {
     remove: async (ref) => noImage(ref),
     save: (refs) => noImage(refs[0] ?? ''),
     load: () => { throw new Error('load not faked'); },
+    history: async (ref) => noImage(ref),
+    prune: async () => ({ ImagesDeleted: null, SpaceReclaimed: 0 }),
     ...o.images,
   };
   const system: SystemBackend = {

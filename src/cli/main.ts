@@ -23,17 +23,18 @@ const CONTAINER: Record<string, Loader> = {
 };
 const IMAGE: Record<string, Loader> = {
   ls: c('image/ls'), list: c('image/ls'), import: c('image/import'), inspect: c('image/inspect'), tag: c('image/tag'),
-  rm: c('image/rm'), remove: c('image/rm'), prune: c('image/prune'), save: c('image/save'), load: c('image/load'),
+  rm: c('image/rm'), remove: c('image/rm'), prune: c('image/prune'), save: c('image/save'), load: c('image/load'), history: c('image/history'),
 };
+const SYSTEM: Record<string, Loader> = { df: c('system/df'), prune: c('system/prune'), events: c('system/events'), info: c('system/info') };
 const TOP: Record<string, Loader> = {
   run: CONTAINER.run, create: CONTAINER.create, start: CONTAINER.start, stop: CONTAINER.stop, kill: CONTAINER.kill,
   restart: CONTAINER.restart, rm: CONTAINER.rm, ps: CONTAINER.ls, inspect: c('system/inspect'), logs: CONTAINER.logs,
   attach: CONTAINER.attach, exec: CONTAINER.exec, top: CONTAINER.top, rename: CONTAINER.rename, pause: CONTAINER.pause,
   unpause: CONTAINER.unpause, wait: CONTAINER.wait, stats: CONTAINER.stats, port: CONTAINER.port, events: c('system/events'),
   diff: CONTAINER.diff, export: CONTAINER.export, cp: CONTAINER.cp, commit: CONTAINER.commit,
-  import: IMAGE.import, images: IMAGE.ls, save: IMAGE.save, load: IMAGE.load, tag: IMAGE.tag, rmi: IMAGE.rm, version: c('system/version'), info: c('system/info'),
+  import: IMAGE.import, images: IMAGE.ls, save: IMAGE.save, load: IMAGE.load, tag: IMAGE.tag, rmi: IMAGE.rm, history: IMAGE.history, version: c('system/version'), info: c('system/info'),
 };
-const GROUPS: Record<string, Record<string, Loader>> = { container: CONTAINER, image: IMAGE };
+const GROUPS: Record<string, Record<string, Loader>> = { container: CONTAINER, image: IMAGE, system: SYSTEM };
 
 const GLOBAL: FlagSpec[] = [
   { name: 'host', short: 'H', kind: 'list', help: 'Daemon socket to connect to' },
@@ -50,7 +51,7 @@ const GLOBAL: FlagSpec[] = [
 ];
 
 function topHelp(): string {
-  return `Usage:  berth [OPTIONS] COMMAND\n\nA container engine speaking the Docker Engine API\n\nCommands:\n  ${Object.keys(TOP).join('\n  ')}\n\nManagement Commands:\n  container   Manage containers\n  image       Manage images\n`;
+  return `Usage:  berth [OPTIONS] COMMAND\n\nA container engine speaking the Docker Engine API\n\nCommands:\n  ${Object.keys(TOP).join('\n  ')}\n\nManagement Commands:\n  container   Manage containers\n  image       Manage images\n  system      Manage Docker\n`;
 }
 
 function plural(n: number): string { return n === 1 ? 'argument' : 'arguments'; }

@@ -8,8 +8,8 @@ import type { Readable } from 'node:stream';
 import type {
   ContainerCreateRequest, ContainerCreateResponse, ContainerInspect, ContainerPruneResponse,
   ContainerStats, ContainerSummary, ContainerTopResponse, ContainerWaitResponse, EventMessage,
-  ExecCreateRequest, ExecInspect, ExecStartRequest, ImageDeleteResponseItem, ImageInspect,
-  ImageSummary, ProgressMessage, SystemInfo, SystemVersion,
+  DiskUsage, ExecCreateRequest, ExecInspect, ExecStartRequest, ImageDeleteResponseItem, ImageHistoryItem, ImageInspect,
+  ImagePruneResponse, ImageSummary, ProgressMessage, SystemInfo, SystemVersion,
 } from '../api-types';
 import { hostFromEnv, parseHost, type Endpoint } from './endpoint';
 import { jsonLines } from './json-stream';
@@ -180,8 +180,19 @@ export class EngineClient {
   imageRemove(name: string, force = false, noprune = false): Promise<ImageDeleteResponseItem[]> {
     return this.transport.json('DELETE', `/images/${enc(name)}`, { query: { force: force || undefined, noprune: noprune || undefined } });
   }
-  imagePrune(filters?: Filters): Promise<{ ImagesDeleted: ImageDeleteResponseItem[] | null; SpaceReclaimed: number }> {
+  imagePrune(filters?: Filters): Promise<ImagePruneResponse> {
     return this.transport.json('POST', '/images/prune', { query: { filters: encodeFilters(filters) } });
+  }
+  imageHistory(name: string): Promise<ImageHistoryItem[]> { return this.transport.json('GET', `/images/${enc(name)}/history`); }
+  systemDiskUsage(): Promise<DiskUsage> { return this.transport.json('GET', '/system/df'); }
+  networkPrune(filters?: Filters): Promise<{ NetworksDeleted: string[] | null }> {
+    return this.transport.json('POST', '/networks/prune', { query: { filters: encodeFilters(filters) } });
+  }
+  volumePrune(filters?: Filters): Promise<{ VolumesDeleted: string[] | null; SpaceReclaimed: number }> {
+    return this.transport.json('POST', '/volumes/prune', { query: { filters: encodeFilters(filters) } });
+  }
+  buildPrune(filters?: Filters, all = false): Promise<{ CachesDeleted: string[] | null; SpaceReclaimed: number }> {
+    return this.transport.json('POST', '/build/prune', { query: { filters: encodeFilters(filters), all: all || undefined } });
   }
   async *imagePull(fromImage: string, tag: string, platform?: string): AsyncGenerator<ProgressMessage> {
     const res = await this.transport.request('POST', '/images/create', {

@@ -12,7 +12,7 @@ import {
   ContainerRegistry, ContainerService, EventBus, ImageArchives, ExecService, HealthMonitor, ImageService, MonitorTable, PendingWork,
   SystemService, handleExit, recoverContainers,
 } from '../engine';
-import { ContainerFsService } from '../engine';
+import { ContainerFsService, DiskUsageService } from '../engine';
 import type { ContainerDeps, DaemonFacts } from '../engine';
 import { LocalImageStore } from '../image';
 import { OverlayLayerStore } from '../layer';
@@ -76,8 +76,11 @@ async function main(): Promise<void> {
   await recoverContainers(deps, (m) => log.warn(m));
 
   const containerFs = new ContainerFsService(deps, images);
+  const containerService = new ContainerService(deps, (id) => execs.idsOf(id));
+  const imageService = new ImageService(images, registry, events, new ImageArchives(images, layers, events, path.join(opts.dataRoot, 'content', 'tmp')));
+  const diskUsage = new DiskUsageService(images, imageService, containerService);
   const server = createApiServer(
-    { containers: new ContainerService(deps, (id) => execs.idsOf(id)), containerFs, execs, images: new ImageService(images, registry, events, new ImageArchives(images, layers, events, path.join(opts.dataRoot, 'content', 'tmp'))), system: new SystemService(facts, registry, images, events) },
+    { containers: containerService, containerFs, execs, images: imageService, diskUsage, system: new SystemService(facts, registry, images, events) },
     { version: VERSION, apiVersion: API_VERSION, minApiVersion: MIN_API_VERSION, os: 'linux' },
     { log: (m) => log.error(m) },
   );

@@ -2,7 +2,7 @@ import type { Readable } from 'node:stream';
 import type {
   ContainerCreateRequest, ContainerCreateResponse, ContainerInspect, ContainerPruneResponse,
   ContainerStats, ContainerSummary, ContainerTopResponse, ContainerWaitResponse, EventMessage,
-  ExecCreateRequest, ExecInspect, ImageDeleteResponseItem, ImageInspect, ImageSummary,
+  DiskUsage, ExecCreateRequest, ExecInspect, ImageDeleteResponseItem, ImageHistoryItem, ImageInspect, ImagePruneResponse, ImageSummary,
   SystemInfo, SystemVersion,
 } from '../api-types';
 import type { StdioStream, TerminalSize } from '../runtime';
@@ -85,6 +85,10 @@ export interface ImageBackend {
   remove(ref: string, opts: { force: boolean; noPrune: boolean }): Promise<ImageDeleteResponseItem[]>;
   /** GET /images/get: Docker's archive (tar stream); throws before streaming when a name is unknown */
   save(refs: string[]): Readable;
+  /** GET /images/{name}/history: newest entry first */
+  history(ref: string): Promise<ImageHistoryItem[]>;
+  /** POST /images/prune (filters dangling, until, label, label!) */
+  prune(filters: Filters): Promise<ImagePruneResponse>;
   /** POST /images/load: objectMode Readable of ProgressMessage (per-layer progress unless quiet) */
   load(body: Readable, quiet: boolean): Readable;
 }
@@ -120,11 +124,20 @@ export interface ContainerFsBackend {
   commit(ref: string, opts: CommitOptions): Promise<{ Id: string }>;
 }
 
+/** GET /system/df and the prunes system prune needs beyond containers and images. */
+export interface DiskUsageBackend {
+  diskUsage(): Promise<DiskUsage>;
+  /** POST /build/prune: berth keeps no build cache yet */
+  buildPrune(): Promise<{ CachesDeleted: string[] | null; SpaceReclaimed: number }>;
+}
+
 export interface Backends {
   containers: ContainerBackend;
   /** absent in fakes; the routes answer 501 without it */
   containerFs?: ContainerFsBackend;
   execs: ExecBackend;
   images: ImageBackend;
+  /** absent in fakes; the routes answer 501 without it */
+  diskUsage?: DiskUsageBackend;
   system: SystemBackend;
 }

@@ -72,6 +72,8 @@ export interface ImageStore {
   resolve(ref: string): ImageRecord;
   tryResolve(ref: string): ImageRecord | null;
   list(): ImageRecord[];
+  /** the uncompressed size of one read-only layer (its own content), 0 when unknown */
+  layerSize(chainId: string): number;
   /** docker import: one layer from a (possibly compressed) tar of a root filesystem */
   import(tar: Readable, opts: ImportOptions): Promise<ImageRecord>;
   /** tags `ref` as "repo[:tag]" (normalised) */

@@ -98,6 +98,10 @@ export class LocalImageStore implements ImageStore {
     return listImages(this.db).map((r) => this.record(r));
   }
 
+  layerSize(chainId: string): number {
+    return this.layers.get(chainId)?.size ?? 0;
+  }
+
   /** The exact config bytes (their sha256 is the ID). */
   configBytes(id: string): Buffer {
     const b = this.content.get(id);

@@ -92,6 +92,14 @@ export async function imageLoad(ctx: ApiContext): Promise<void> {
   await streamJsonLines(ctx, progress, { headers: 'first', errorLines: true, release: () => progress.destroy() });
 }
 
+export async function imageHistory(ctx: ApiContext): Promise<void> {
+  ctx.json(200, await ctx.backends.images.history(ctx.params.name));
+}
+
+export async function imagePrune(ctx: ApiContext): Promise<void> {
+  ctx.json(200, await ctx.backends.images.prune(filtersParam(ctx.query)));
+}
+
 /** "a/b:tag/json" → { name: "a/b:tag", op: "json" } */
 export function splitImagePath(rest: string): { name: string; op: string } {
   const i = rest.lastIndexOf('/');
@@ -104,10 +112,11 @@ function pageNotFound(): never {
 
 async function imageGetByName(ctx: ApiContext): Promise<void> {
   const { name, op } = splitImagePath(ctx.params['*'] ?? '');
-  if (!name || (op !== 'json' && op !== 'get')) pageNotFound();
+  if (!name || (op !== 'json' && op !== 'get' && op !== 'history')) pageNotFound();
   if (op === 'get') { await sendArchive(ctx, [name]); return; }
   ctx.params.name = name;
-  await imageInspect(ctx);
+  if (op === 'history') await imageHistory(ctx);
+  else await imageInspect(ctx);
 }
 
 async function imagePostByName(ctx: ApiContext): Promise<void> {
@@ -129,6 +138,7 @@ export const imageRoutes: Route[] = [
   { method: 'POST', path: '/images/create', handler: imageCreate },
   { method: 'GET', path: '/images/get', handler: imageGetAll },
   { method: 'POST', path: '/images/load', handler: imageLoad },
+  { method: 'POST', path: '/images/prune', handler: imagePrune },
   { method: 'GET', path: '/images/*', handler: imageGetByName },
   { method: 'POST', path: '/images/*', handler: imagePostByName },
   { method: 'DELETE', path: '/images/*', handler: imageDeleteByName },

@@ -69,7 +69,8 @@ export async function commitContainer(deps: ContainerDeps, images: CommitImages,
         {
           created,
           ...(opts.author ? { author: opts.author } : {}),
-          created_by: [doc.path, ...doc.args].join(' '),
+          // Docker records the container's Cmd (without the entrypoint)
+          created_by: (doc.config.Cmd ?? []).join(' '),
           ...(opts.comment ? { comment: opts.comment } : {}),
           ...(empty ? { empty_layer: true } : {}),
         },

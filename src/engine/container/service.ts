@@ -169,7 +169,7 @@ export class ContainerService implements ContainerBackend {
 }
 
 /** until= accepts a timestamp or a Go duration ago ("24h", "10m"). */
-function parseUntil(v: string): number {
+export function parseUntil(v: string): number {
   const dur = /^(\d+(?:\.\d+)?)(ns|us|ms|s|m|h)$/.exec(v);
   if (dur) {
     const mult: Record<string, number> = { ns: 1e-6, us: 1e-3, ms: 1, s: 1000, m: 60000, h: 3600000 };

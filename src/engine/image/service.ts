@@ -1,5 +1,5 @@
 import { PassThrough, Readable } from 'node:stream';
-import type { ImageDeleteResponseItem, ImageInspect, ImageSummary, ProgressMessage } from '../../api-types';
+import type { ImageDeleteResponseItem, ImageHistoryItem, ImageInspect, ImagePruneResponse, ImageSummary, ProgressMessage } from '../../api-types';
 import type { ImageRecord, ImageStore, ImageUserRef } from '../../image';
 import { familiarize } from '../../image';
 import { InvalidParameterError, SystemError, errorMessage } from '../../util/errors';
@@ -8,6 +8,8 @@ import { labelMatch } from '../container/view';
 import type { ContainerRegistry } from '../container/registry';
 import type { EventBus } from '../events/bus';
 import type { ImageArchives } from './archive';
+import { imageHistory } from './history';
+import { pruneImages } from './prune';
 
 const IMAGE_FILTERS = new Set(['dangling', 'label', 'before', 'since', 'reference']);
 
@@ -116,6 +118,16 @@ export class ImageService implements ImageBackend {
       if (it.Deleted) this.events.publish('image', 'delete', it.Deleted, { name: it.Deleted });
     }
     return items;
+  }
+
+  async history(ref: string): Promise<ImageHistoryItem[]> {
+    return imageHistory(this.images, ref);
+  }
+
+  async prune(filters: Filters): Promise<ImagePruneResponse> {
+    const r = await pruneImages(this.images, filters, (ref) => this.remove(ref, { force: false, noPrune: false }));
+    this.events.publish('image', 'prune', '', { reclaimed: String(r.SpaceReclaimed) });
+    return r;
   }
 
   save(refs: string[]): Readable {

@@ -74,6 +74,34 @@ test('register unpacks files, dirs, links, modes, owners and times; IDs follow t
   }
 });
 
+test('files keep the tar\'s owner and mode when creation alone would not give them (umask, set-id, set-gid parents)', { skip: !isRoot }, async () => {
+  const { store, done } = setup();
+  const umask = process.umask(0o027);
+  try {
+    const tar = await makeTar([
+      { name: 'plain', content: 'a', mode: 0o644 },
+      { name: 'open', content: 'b', mode: 0o666 },
+      { name: 'suid', content: 'c', mode: 0o4755 },
+      { name: 'user', content: 'd', mode: 0o600, uid: 1000, gid: 1000 },
+      { name: 'shared/', type: 'directory', mode: 0o2775, gid: 50 },
+      { name: 'shared/f', content: 'e', mode: 0o644 },
+      { name: 'shared/implicit/g', content: 'f', mode: 0o644 },
+    ]);
+    const d = store.diffDir((await store.register(null, Readable.from([tar]))).chainId);
+    const st = (p: string): [number, number, number] => { const s = fs.lstatSync(path.join(d, p)); return [s.mode & 0o7777, s.uid, s.gid]; };
+    assert.deepEqual(st('plain'), [0o644, 0, 0]);
+    assert.deepEqual(st('open'), [0o666, 0, 0]);
+    assert.deepEqual(st('suid'), [0o4755, 0, 0]);
+    assert.deepEqual(st('user'), [0o600, 1000, 1000]);
+    assert.deepEqual(st('shared'), [0o2775, 0, 50]);
+    assert.deepEqual(st('shared/f'), [0o644, 0, 0]);
+    assert.deepEqual(st('shared/implicit/g'), [0o644, 0, 0]);
+  } finally {
+    process.umask(umask);
+    done();
+  }
+});
+
 test('whiteouts become 0/0 char devices and opaque markers the overlay xattr', { skip: !isRoot }, async () => {
   const { store, done } = setup();
   try {

@@ -68,6 +68,14 @@ export async function decompressedTar(input: Readable): Promise<Readable> {
   return pipeline(raw, createGunzip(), () => { /* errors reach the consumer through the last stream */ });
 }
 
+const IS_ROOT = process.getuid?.() === 0;
+/** the process's umask (set back at once: nothing runs in between) */
+function currentUmask(): number {
+  const u = process.umask(0o022);
+  process.umask(u);
+  return u;
+}
+
 function lstatOrNull(p: string): fs.Stats | null {
   try {
     return fs.lstatSync(p);
@@ -86,14 +94,26 @@ class Unpacker {
 
   constructor(private readonly root: string) {}
 
+  private readonly umask = currentUmask();
+  /** set when the entry's file was just created (by writeNewFile) */
+  private created = false;
+  /** directories given the set-gid bit: files created in them inherit the group */
+  private readonly setgidDirs = new Set<string>();
+  /** directories (relative) this unpack made or checked: no lstat for them again */
+  private readonly knownDirs = new Set<string>();
+
   /** Makes every parent of `parts` a real directory inside root; never follows a symlink. */
   private ensureParents(name: string, parts: string[], create = true): void {
     let p = this.root;
+    let rel = '';
     for (let i = 0; i < parts.length - 1; i++) {
       p = path.join(p, parts[i]);
+      rel = rel ? `${rel}/${parts[i]}` : parts[i];
+      if (this.knownDirs.has(rel)) continue;
       const st = lstatOrNull(p);
+      if (st?.isDirectory()) this.knownDirs.add(rel);
       if (!st && !create) return;
-      if (!st) fs.mkdirSync(p, { mode: 0o755 });
+      if (!st) { fs.mkdirSync(p, { mode: 0o755 }); this.knownDirs.add(rel); }
       else if (st.isSymbolicLink()) throw hostile(`invalid tar entry "${name}": parent "${parts.slice(0, i + 1).join('/')}" is a symbolic link`);
       else if (!st.isDirectory()) throw hostile(`invalid tar entry "${name}": parent "${parts.slice(0, i + 1).join('/')}" is not a directory`);
     }
@@ -122,19 +142,25 @@ class Unpacker {
     const rel = parts.join('/');
     const target = path.join(this.root, rel);
     const existing = lstatOrNull(target);
-    if (existing && !(type === 'directory' && existing.isDirectory())) fs.rmSync(target, { recursive: true, force: true });
+    if (existing && !(type === 'directory' && existing.isDirectory())) {
+      fs.rmSync(target, { recursive: true, force: true });
+      if (existing.isDirectory()) this.forgetDirs(rel);
+    }
     this.whiteouts.delete(rel);
     const mode = (header.mode ?? 0o644) & 0o7777;
     switch (type) {
       case 'file':
       case 'contiguous-file': {
-        await writeNewFile(target, body);
+        // created with its permission bits: applyMetadata then skips a chmod when the umask kept them
+        await writeNewFile(target, body, header.size ?? -1, mode & 0o777);
+        this.created = true;
         this.size += header.size ?? 0;
         break;
       }
       case 'directory':
         await drain(body);
         if (!existing) fs.mkdirSync(target, { mode: 0o700 });
+        this.knownDirs.add(rel);
         this.dirTimes.push([target, header.mtime ?? new Date(0)]);
         break;
       case 'symlink':
@@ -171,10 +197,30 @@ class Unpacker {
     this.applyMetadata(target, type === 'symlink', header, mode);
   }
 
+  /** a set-gid directory above `rel` (implicit subdirectories inherit the bit): its group is inherited */
+  private underSetgid(rel: string): boolean {
+    if (this.setgidDirs.size === 0) return false;
+    for (let d = path.dirname(rel); d !== '.' && d !== '/'; d = path.dirname(d)) if (this.setgidDirs.has(d)) return true;
+    return false;
+  }
+
+  /** a directory replaced by another entry: it and what was below it are unknown again */
+  private forgetDirs(rel: string): void {
+    for (const d of this.knownDirs) if (d === rel || d.startsWith(`${rel}/`)) this.knownDirs.delete(d);
+  }
+
   private applyMetadata(target: string, isLink: boolean, header: tarStream.Header, mode: number): void {
-    fs.lchownSync(target, header.uid ?? 0, header.gid ?? 0);
-    // chmod after chown: chown clears set-id bits
-    if (!isLink) fs.chmodSync(target, mode);
+    const fresh = this.created;
+    this.created = false;
+    const uid = header.uid ?? 0;
+    const gid = header.gid ?? 0;
+    const rel = path.relative(this.root, target);
+    if (header.type === 'directory' && (mode & 0o2000)) this.setgidDirs.add(rel);
+    // a file this unpack just created as root is root's already, unless a set-gid parent gave it its group
+    const owned = fresh && uid === 0 && gid === 0 && IS_ROOT && !this.underSetgid(rel);
+    if (!owned) fs.lchownSync(target, uid, gid);
+    // chmod after chown: chown clears set-id bits; a fresh file has its bits unless the umask took some
+    if (!isLink && !(owned && (mode & 0o7000) === 0 && (mode & this.umask) === 0)) fs.chmodSync(target, mode);
     if (header.type !== 'directory') {
       const t = header.mtime ?? new Date(0);
       fs.lutimesSync(target, t, t);
@@ -222,11 +268,26 @@ export async function unpackLayer(input: Readable, root: string, keepTar?: strin
 async function unpackDecoded(input: Readable, decoded: Readable, root: string, copy: fs.promises.FileHandle | null): Promise<UnpackResult> {
   const hash = createHash('sha256');
   const extract = tarStream.extract();
+  // the kept copy is written in batches: a layer made by commit arrives in tiny chunks
+  // (a 512-byte header, a small body), one thread-pool write each would dominate
+  let batch: Buffer[] = [];
+  let batched = 0;
+  const flush = async (): Promise<void> => {
+    if (!copy || batched === 0) return;
+    const data = batch.length === 1 ? batch[0] : Buffer.concat(batch, batched);
+    batch = [];
+    batched = 0;
+    await copy.write(data);
+  };
   const feeding = (async (): Promise<unknown> => {
     try {
       for await (const chunk of decoded) {
         hash.update(chunk as Buffer);
-        if (copy) await copy.write(chunk as Buffer);
+        if (copy) {
+          batch.push(chunk as Buffer);
+          batched += (chunk as Buffer).length;
+          if (batched >= 1 << 20) await flush();
+        }
         if (!extract.write(chunk)) {
           await new Promise<void>((resolve) => {
             const done = (): void => { extract.off('drain', done); extract.off('close', done); resolve(); };
@@ -236,6 +297,7 @@ async function unpackDecoded(input: Readable, decoded: Readable, root: string, c
           if (extract.destroyed) return null;
         }
       }
+      await flush();
       (extract as unknown as { end(): void }).end();
       return null;
     } catch (e) {
@@ -264,6 +326,8 @@ async function unpackDecoded(input: Readable, decoded: Readable, root: string, c
 function asTarError(e: unknown): Error {
   if (e instanceof InvalidParameterError) return e;
   const err = e as NodeJS.ErrnoException;
+  // a decompressor that failed before anyone listened for its error ends its output early
+  if (err?.code === 'ERR_STREAM_PREMATURE_CLOSE') return new InvalidParameterError('invalid tar stream: unexpected end of data');
   if (err && (err.code?.startsWith('Z_') || /unexpected end|invalid header|Unexpected end|checksum/i.test(err.message ?? ''))) {
     return new InvalidParameterError(`invalid tar stream: ${err.message}`);
   }

@@ -22,12 +22,33 @@ export interface PackOptions {
 function major(rdev: number): number { return Number((BigInt(rdev) >> 8n) & 0xfffn) | Number((BigInt(rdev) >> 32n) & ~0xfffn); }
 function minor(rdev: number): number { return Number(BigInt(rdev) & 0xffn) | Number((BigInt(rdev) >> 12n) & ~0xffn); }
 
+/** files up to this size are read in one go */
+const SMALL_FILE = 256 * 1024;
+
 async function writeEntry(pack: tarStream.Pack, header: Partial<tarStream.Header> & { name: string }, hostPath: string | null): Promise<void> {
   if (!hostPath) {
     await new Promise<void>((resolve, reject) => pack.entry(header, Buffer.alloc(0), (err) => (err ? reject(err) : resolve())));
     return;
   }
   const size = header.size ?? 0;
+  if (size <= SMALL_FILE) {
+    // a small file is read whole with plain syscalls: no thread-pool round trips per file
+    const fd = fs.openSync(hostPath, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW);
+    const buf = Buffer.alloc(size);
+    try {
+      let off = 0;
+      while (off < size) {
+        const n = fs.readSync(fd, buf, off, size - off, null);
+        // a file that shrank while being read is padded: the header already promised `size`
+        if (n === 0) break;
+        off += n;
+      }
+    } finally {
+      fs.closeSync(fd);
+    }
+    await new Promise<void>((resolve, reject) => pack.entry(header, buf, (err) => (err ? reject(err) : resolve())));
+    return;
+  }
   let done: () => void = () => undefined;
   let failed: (e: Error) => void = () => undefined;
   const finished = new Promise<void>((resolve, reject) => { done = resolve; failed = reject; });

@@ -1,7 +1,7 @@
 import type { CommandDef } from '../../command';
 import { get } from '../../flagset';
 import { parseFilters } from '../../opts/filters';
-import { humanSize } from '../../units';
+import { humanSize4 } from '../../format';
 import { confirm } from '../confirm';
 
 export const command: CommandDef = {
@@ -20,10 +20,13 @@ export const command: CommandDef = {
     const filters = parseFilters(get.list(v, 'filter'));
     filters.dangling = [all ? 'false' : 'true'];
     const r = await ctx.client().imagePrune(filters);
+    let reclaimed = 0;
     if (r.ImagesDeleted?.length) {
       ctx.out.write(`Deleted Images:\n${r.ImagesDeleted.map((i) => (i.Untagged ? `untagged: ${i.Untagged}` : `deleted: ${i.Deleted}`)).join('\n')}\n\n`);
+      reclaimed = r.SpaceReclaimed ?? 0;
     }
-    ctx.out.write(`Total reclaimed space: ${humanSize(r.SpaceReclaimed ?? 0)}\n`);
+    // go-units HumanSize: 4 significant digits
+    ctx.out.write(`Total reclaimed space: ${humanSize4(reclaimed)}\n`);
     return 0;
   },
 };
