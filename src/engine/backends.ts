@@ -2,7 +2,8 @@ import type { Readable } from 'node:stream';
 import type {
   ContainerCreateRequest, ContainerCreateResponse, ContainerInspect, ContainerPruneResponse,
   ContainerStats, ContainerSummary, ContainerTopResponse, ContainerWaitResponse, EventMessage,
-  ExecCreateRequest, ExecInspect, ImageDeleteResponseItem, ImageInspect, ImageSummary,
+  EndpointSettings, ExecCreateRequest, ExecInspect, ImageDeleteResponseItem, ImageInspect, ImageSummary,
+  NetworkCreateRequest, NetworkCreateResponse, NetworkPruneResponse, NetworkResource,
   SystemInfo, SystemVersion,
 } from '../api-types';
 import type { StdioStream, TerminalSize } from '../runtime';
@@ -120,11 +121,23 @@ export interface ContainerFsBackend {
   commit(ref: string, opts: CommitOptions): Promise<{ Id: string }>;
 }
 
+export interface NetworkBackend {
+  list(filters: Filters): Promise<NetworkResource[]>;
+  inspect(ref: string): Promise<NetworkResource>;
+  create(req: NetworkCreateRequest): Promise<NetworkCreateResponse>;
+  remove(ref: string): Promise<void>;
+  connect(ref: string, container: string, cfg: EndpointSettings | undefined): Promise<void>;
+  disconnect(ref: string, container: string, force: boolean): Promise<void>;
+  prune(filters: Filters): Promise<NetworkPruneResponse>;
+}
+
 export interface Backends {
   containers: ContainerBackend;
   /** absent in fakes; the routes answer 501 without it */
   containerFs?: ContainerFsBackend;
   execs: ExecBackend;
   images: ImageBackend;
+  /** absent in fakes; the routes answer 501 without it */
+  networks?: NetworkBackend;
   system: SystemBackend;
 }

@@ -37,6 +37,7 @@ export function handleExit(deps: ContainerDeps, doc: ContainerDoc): Promise<void
       setImmediate(() => { removeContainer(deps, doc, { force: true, volumes: true }).catch(() => undefined); });
     }
     await deps.runtime.delete(doc.id, true).catch(() => undefined);
+    await deps.network.teardown(doc).catch(() => undefined);
     if (!restart) {
       await deps.layers.unmount(doc.id).catch(() => undefined);
       return;
