@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { promises as fs } from 'node:fs';
 
 /** netavark's description of one network (its `network_info` entries). */
 export interface NetavarkNetwork {
@@ -64,7 +65,8 @@ export class NetavarkNetworks {
     return next;
   }
 
-  private exec(cmd: 'setup' | 'teardown', nsPath: string, req: NetavarkRequest): Promise<string> {
+  private async exec(cmd: 'setup' | 'teardown', nsPath: string, req: NetavarkRequest): Promise<string> {
+    await fs.mkdir(this.opts.configDir, { recursive: true, mode: 0o700 });
     const args = [
       '--config', this.opts.configDir, '--rootless=false',
       `--aardvark-binary=${this.opts.aardvarkBinary ?? '/usr/lib/podman/aardvark-dns'}`, cmd, nsPath,

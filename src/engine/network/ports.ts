@@ -1,6 +1,6 @@
 import type { HostConfig, ContainerConfig, PortMap } from '../../api-types';
 import type { NetavarkPortMapping, PortAllocator, Proto } from '../../network';
-import { InvalidParameterError, SystemError } from '../../util/errors';
+import { ConflictError, InvalidParameterError, SystemError } from '../../util/errors';
 
 export interface ResolvedPorts { map: PortMap; mappings: NetavarkPortMapping[]; reserved: { ip: string; port: number; proto: Proto }[] }
 
@@ -61,7 +61,8 @@ async function hostPort(alloc: PortAllocator, ip: string, spec: string, proto: P
   } else if (await alloc.reserve(ip, lo, proto)) {
     return lo;
   }
-  throw new SystemError(`driver failed programming external connectivity on endpoint ${ep.name} (${ep.id}): Bind for ${ip || '0.0.0.0'}:${spec} failed: port is already allocated`);
+  // Docker answers 500; a 4xx keeps the start path from wrapping it as an OCI runtime failure
+  throw new ConflictError(`driver failed programming external connectivity on endpoint ${ep.name} (${ep.id}): Bind for ${ip || '0.0.0.0'}:${spec} failed: port is already allocated`);
 }
 
 export function releasePorts(alloc: PortAllocator, reserved: { ip: string; port: number; proto: Proto }[]): void {
