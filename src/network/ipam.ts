@@ -90,7 +90,7 @@ export function parseAddressPool(s: string): AddressPool {
 
 /** Docker's local default pools: 172.17-31.0.0/16, then 192.168.0.0/16 in /20s. */
 export const DOCKER_DEFAULT_POOLS: AddressPool[] = [
-  { base: parseCidr('172.17.0.0/12'), size: 16 },
+  ...Array.from({ length: 15 }, (_, i) => ({ base: parseCidr(`172.${17 + i}.0.0/16`), size: 16 })),
   { base: parseCidr('192.168.0.0/16'), size: 20 },
 ];
 

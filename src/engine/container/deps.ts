@@ -2,7 +2,7 @@ import type { ImageStore } from '../../image';
 import type { LayerStore } from '../../layer';
 import type { OciRuntime, StdioStream } from '../../runtime';
 import type { EventBus } from '../events/bus';
-import type { ContainerNetworkHooks } from '../network/attach';
+import type { ContainerNetworkHooks } from '../network';
 import type { ContainerDoc } from './model';
 import type { ContainerRegistry } from './registry';
 
