@@ -52,6 +52,14 @@ describe('networks', () => {
         assert.notEqual(r.code, 0);
         assert.match(r.stderr, new RegExp(`network ${n('nosuch')} not found`));
 
+        r = await cli(['run', '--rm', '--network', n('nosuch'), 'busybox', 'true']);
+        assert.notEqual(r.code, 0);
+        assert.match(r.stderr, new RegExp(`network ${n('nosuch')} not found`));
+        assert.doesNotMatch(r.stderr, /Unable to find image/);
+        r = await cli(['run', '--rm', '--ip', '10.1.2.3', 'busybox', 'true']);
+        assert.notEqual(r.code, 0);
+        assert.match(r.stderr, /user specified IP address is supported on user defined networks only/);
+
         assert.equal(await okRun(cli, ['network', 'rm', red]), `${red}\n`);
         assert.doesNotMatch(await okRun(cli, ['network', 'ls']), new RegExp(red));
       });

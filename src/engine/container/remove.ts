@@ -33,8 +33,6 @@ export async function removeContainer(deps: ContainerDeps, doc: ContainerDoc, op
       await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
     }
     deps.health.stop(doc.id);
-    // behind the exit handling: rm returns with the network released (a `network rm` may follow)
-    await mon.serial(() => deps.network.teardown(doc)).catch(() => undefined);
     deps.registry.remove(doc);
   } catch (e) {
     mon.removing = false;
@@ -44,7 +42,10 @@ export async function removeContainer(deps: ContainerDeps, doc: ContainerDoc, op
   mon.notifyRemoved(doc.state.ExitCode);
   deps.monitors.delete(doc.id);
   // after the exit handling of this container (it deletes the runtime state too), then ours
-  deps.cleanups.add(mon.serial(() => cleanupFiles(deps, doc.id)));
+  deps.cleanups.add(mon.serial(async () => {
+    await deps.network.teardown(doc).catch(() => undefined);
+    await cleanupFiles(deps, doc.id);
+  }));
 }
 
 /** Runtime state, mounts, the read-write layer and the container's directory. */

@@ -23,7 +23,7 @@ export interface ContainerNetworkHooks {
   prepare(hc: HostConfig, nc: NetworkingConfig | undefined): Record<string, EndpointSettings>;
   /** start: the namespace to run in, networks set up and /etc files rewritten */
   setup(doc: ContainerDoc): Promise<NamespaceMode>;
-  /** exit, rm: undoes setup; a no-op when nothing is set up */
+  /** exit, rm: undoes setup; a no-op when nothing is set up; joins one already under way */
   teardown(doc: ContainerDoc): Promise<void>;
   /** leftovers of a container the daemon no longer knows */
   forget(id: string): Promise<void>;
@@ -43,6 +43,9 @@ function emptyEndpoint(n: NetworkDoc, cfg: EndpointSettings | undefined): Endpoi
 }
 
 export class ContainerNetworking implements ContainerNetworkHooks {
+  /** teardowns under way, by container: exit does not wait for them, network rm and -p do */
+  private readonly pending = new Map<string, Promise<void>>();
+
   constructor(
     private readonly networks: NetworkRegistry,
     private readonly containers: ContainerLookup,
@@ -69,8 +72,12 @@ export class ContainerNetworking implements ContainerNetworkHooks {
       if (hc.ExtraHosts?.length) throw new InvalidParameterError('conflicting options: custom host-to-IP mapping and the network mode');
       return {};
     }
-    const n = this.networks.get(mode);
-    const cfg = nc?.EndpointsConfig?.[mode] ?? nc?.EndpointsConfig?.[n.name] ?? nc?.EndpointsConfig?.[n.id];
+    const n = this.networks.tryGet(mode);
+    // Moby 20.10 reports a missing network at start, leaving the container created (and a
+    // 404 at create would make the docker CLI try to pull the image)
+    if (!n) return { [mode]: { NetworkID: '', Aliases: null, IPAMConfig: null } };
+    const eps = nc?.EndpointsConfig ?? {};
+    const cfg = eps[mode] ?? eps[n.name] ?? eps[n.id] ?? (hc.NetworkMode === 'default' || !hc.NetworkMode ? eps.default : undefined);
     if (n.driver === 'host' || n.driver === 'null') {
       if (hc.Links?.length) throw new InvalidParameterError('conflicting options: host type networking can\'t be used with links. This would result in undefined behavior');
       return { [n.name]: emptyEndpoint(n, undefined) };
@@ -99,13 +106,15 @@ export class ContainerNetworking implements ContainerNetworkHooks {
   async setup(doc: ContainerDoc): Promise<NamespaceMode> {
     const mode = modeOf(doc.hostConfig);
     if (mode.startsWith('container:')) return this.joinContainer(mode.slice('container:'.length));
+    if (doc.network.sandbox || this.pending.has(doc.id)) await this.teardown(doc);
+    // host ports and addresses of containers just removed are free once their teardown is done
+    if (this.pending.size && (Object.keys(doc.hostConfig.PortBindings ?? {}).length || doc.hostConfig.PublishAllPorts)) await this.settled();
     const bridged = this.bridgedEndpoints(doc);
     if (!bridged.length) {
       const n = this.networks.tryGet(mode);
       if (!n) throw new NotFoundError(`network ${mode} not found`);
       return n.driver === 'host' ? 'host' : 'private';
     }
-    if (doc.network.sandbox) await this.teardown(doc);
     const nsPath = this.netnsPath(doc.id);
     const req = this.request(doc, bridged);
     const ports = await resolvePorts(this.ports, doc.hostConfig, doc.config, { name: doc.name, id: bridged[0][1].EndpointID || '' });
@@ -240,7 +249,21 @@ export class ContainerNetworking implements ContainerNetworkHooks {
     });
   }
 
-  async teardown(doc: ContainerDoc): Promise<void> {
+  teardown(doc: ContainerDoc): Promise<void> {
+    const running = this.pending.get(doc.id);
+    if (running) return running;
+    if (!doc.network.sandbox) return Promise.resolve();
+    const p = this.release(doc).finally(() => this.pending.delete(doc.id));
+    this.pending.set(doc.id, p);
+    return p;
+  }
+
+  /** Resolves when every teardown under way has finished. */
+  async settled(): Promise<void> {
+    while (this.pending.size) await Promise.all([...this.pending.values()].map((p) => p.catch(() => undefined)));
+  }
+
+  private async release(doc: ContainerDoc): Promise<void> {
     const nsPath = doc.network.sandbox;
     if (!nsPath) return;
     const eps: [NetworkDoc, EndpointSettings][] = [];
@@ -264,6 +287,7 @@ export class ContainerNetworking implements ContainerNetworkHooks {
   }
 
   async forget(id: string): Promise<void> {
+    await this.pending.get(id)?.catch(() => undefined);
     await removeNetns(this.netnsPath(id));
   }
 

@@ -126,16 +126,17 @@ export class NetworkService implements NetworkBackend {
     return { subnet, gateway, ipRange };
   }
 
-  remove(ref: string): Promise<void> {
+  async remove(ref: string): Promise<void> {
     const n = this.networks.get(ref);
+    await this.attach.settled();
     if (n.predefined) throw new ForbiddenError(`${n.name} is a pre-defined network and cannot be removed`);
     if (this.inUse(n)) throw new ForbiddenError(`error while removing network: network ${n.name} id ${n.id} has active endpoints`);
     this.networks.remove(n);
     this.events.publish('network', 'destroy', n.id, { name: n.name, type: n.driver });
-    return Promise.resolve();
   }
 
   async prune(filters: Filters): Promise<NetworkPruneResponse> {
+    await this.attach.settled();
     const deleted: string[] = [];
     for (const n of this.networks.all()) {
       if (n.predefined || this.inUse(n)) continue;
