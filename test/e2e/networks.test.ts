@@ -6,7 +6,9 @@
  */
 import { describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import * as dgram from 'node:dgram';
+import * as os from 'node:os';
 import { eventually } from '../harness';
 import { CLIS, cliFor, describeResult, inspectField, okRun } from './support/cli';
 import { useDaemon } from './support/daemon';
@@ -169,6 +171,34 @@ describe('networks', () => {
         assert.ok(hostLinks.includes('eth0') && seen.includes('eth0') && seen.length > 1, seen.join(' '));
         await okRun(cli, ['rm', '-f', target, n('pub')]);
         await okRun(cli, ['network', 'rm', a, b, internal]);
+      });
+
+      it('published ports answer on the host\'s own address (TCP) and carry UDP', T, async () => {
+        const web = n('pubs');
+        const tcp = await freePort();
+        await okRun(cli, ['run', '-d', '--name', web, '-p', `${tcp}:80`, '-p', '127.0.0.1::5353/udp', ...webServer('own')]);
+        const hostIp = Object.values(os.networkInterfaces()).flat().find((a) => a && a.family === 'IPv4' && !a.internal)?.address;
+        assert.ok(hostIp, 'the host has a non-loopback IPv4 address');
+        assert.equal(await eventually(() => httpGet(hostIp, tcp)), 'own\n');
+        const m = /^127\.0\.0\.1:(\d+)$/m.exec(await okRun(cli, ['port', web, '5353/udp']));
+        assert.ok(m);
+        // busybox has no UDP server: the host's node answers from inside the container's netns
+        const ns = await inspectField(cli, web, '{{.NetworkSettings.SandboxKey}}');
+        const echo = spawn('nsenter', [`--net=${ns}`, process.execPath, '-e',
+          "const s=require('dgram').createSocket('udp4');s.on('message',(m,r)=>s.send('pong:'+m,r.port,r.address));s.bind(5353,()=>console.log('ready'))"]);
+        try {
+          await new Promise((resolve) => echo.stdout.once('data', resolve));
+          const reply = await eventually(() => new Promise<string | null>((resolve) => {
+            const c = dgram.createSocket('udp4');
+            const timer = setTimeout(() => { c.close(); resolve(null); }, 500);
+            c.on('message', (msg) => { clearTimeout(timer); c.close(); resolve(msg.toString()); });
+            c.send('ping', Number(m[1]), '127.0.0.1');
+          }));
+          assert.equal(reply, 'pong:ping');
+        } finally {
+          echo.kill('SIGKILL');
+        }
+        await okRun(cli, ['rm', '-f', web]);
       });
 
       it('--network container:NAME joins the other container\'s stack', T, async () => {
