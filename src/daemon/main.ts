@@ -83,6 +83,8 @@ async function main(): Promise<void> {
     if (doc && doc.id === id) handleExit(deps, doc).catch((e) => log.error(`exit of ${id}: ${errorMessage(e)}`));
   });
   await recoverContainers(deps, (m) => log.warn(m));
+  const strayNetns = await networking.collectOrphans();
+  if (strayNetns) log.warn(`removed ${strayNetns} network namespace(s) of containers that no longer exist`);
 
   const containerFs = new ContainerFsService(deps, images);
   const server = createApiServer(

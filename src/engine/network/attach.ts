@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import type { EndpointSettings, HostConfig, NetworkingConfig } from '../../api-types';
 import type { NetavarkNetwork, NetavarkNetworks, NetavarkRequest, PortAllocator } from '../../network';
-import { allocateAddress, contains, createNetns, formatIPv4, parseCidr, parseIPv4, removeNetns, writeEtcFiles } from '../../network';
+import { allocateAddress, contains, createNetns, formatIPv4, listNetns, parseCidr, parseIPv4, removeNetns, writeEtcFiles } from '../../network';
 import type { NamespaceMode } from '../../runtime';
 import { ConflictError, ForbiddenError, InvalidParameterError, NotFoundError, SystemError, errorMessage } from '../../util/errors';
 import { newId, shortId } from '../../util/ids';
@@ -289,6 +289,13 @@ export class ContainerNetworking implements ContainerNetworkHooks {
   async forget(id: string): Promise<void> {
     await this.pending.get(id)?.catch(() => undefined);
     await removeNetns(this.netnsPath(id));
+  }
+
+  /** At start: netns files of containers the daemon no longer knows (a removal cut short). */
+  async collectOrphans(): Promise<number> {
+    const ids = (await listNetns(this.netnsDir)).filter((id) => this.containers.tryGet(id)?.id !== id);
+    for (const id of ids) await removeNetns(this.netnsPath(id));
+    return ids.length;
   }
 
   /** After a daemon restart: the host ports of running containers are ours again. */
