@@ -12,12 +12,18 @@ import * as os from 'node:os';
 import { eventually } from '../harness';
 import { CLIS, cliFor, describeResult, inspectField, okRun } from './support/cli';
 import { useDaemon } from './support/daemon';
-import { fetchLoop, freePort, httpGet, webServer } from './support/net';
+import { fetchLoop, freePort, httpGet, leftovers, webServer } from './support/net';
 
 const T = { timeout: 120000 };
 
 describe('networks', () => {
   const daemon = useDaemon('networks');
+  /** the bridges of every network the tests created, for the leftover check at the end */
+  const bridges = new Set<string>();
+  const recordBridges = async (): Promise<void> => {
+    const ids = (await daemon().berth(['network', 'ls', '-q', '--no-trunc', '--filter', 'type=custom'])).stdout.split('\n').filter(Boolean);
+    for (const id of ids) bridges.add(`br-${id.slice(0, 12)}`);
+  };
 
   for (const name of CLIS) {
     describe(name, () => {
@@ -95,6 +101,7 @@ describe('networks', () => {
         assert.match(inUse.stderr, new RegExp(`error while removing network: network ${red} id [0-9a-f]{64} has active endpoints`));
         await okRun(cli, ['rm', '-f', web]);
         assert.equal(await httpGet('127.0.0.1', port), null);
+        await recordBridges();
         await okRun(cli, ['network', 'rm', red]);
       });
 
@@ -118,6 +125,7 @@ describe('networks', () => {
         assert.notEqual(again.code, 0);
         assert.match(again.stderr, /is not connected to network/);
         await okRun(cli, ['rm', '-f', web]);
+        await recordBridges();
         await okRun(cli, ['network', 'rm', blue]);
       });
 
@@ -170,6 +178,7 @@ describe('networks', () => {
         const seen = (await okRun(cli, ['run', '--rm', '--network', 'host', 'busybox', 'ls', '/sys/class/net'])).split('\n').filter(Boolean);
         assert.ok(hostLinks.includes('eth0') && seen.includes('eth0') && seen.length > 1, seen.join(' '));
         await okRun(cli, ['rm', '-f', target, n('pub')]);
+        await recordBridges();
         await okRun(cli, ['network', 'rm', a, b, internal]);
       });
 
@@ -209,4 +218,14 @@ describe('networks', () => {
       });
     });
   }
+
+  it('leaves no link, iptables rule, netns or aardvark-dns behind once everything is removed', T, async () => {
+    await recordBridges();
+    const ids = (await daemon().berth(['ps', '-aq', '--no-trunc'])).stdout.split('\n').filter(Boolean);
+    for (const id of ids) await daemon().berth(['rm', '-f', id]);
+    await daemon().berth(['network', 'prune', '-f']);
+    const mine = [daemon().net.bridgeName, ...bridges];
+    await eventually(async () => leftovers(daemon(), mine).length === 0, 10000).catch(() => undefined);
+    assert.deepEqual(leftovers(daemon(), mine), []);
+  });
 });

@@ -52,7 +52,8 @@ export function leftovers(d: TestDaemon, bridges: string[], containerIds: string
   const rules = spawnSync('iptables-save', [], { encoding: 'utf8' }).stdout.split('\n');
   const ids = containerIds.map((id) => id.slice(0, 64));
   for (const r of rules) {
-    if (r.includes(` ${d.net.subnet}`) || r.includes(`-d ${d.net.subnet}`) || r.includes(`-s ${d.net.subnet}`) || r.includes(`to-destination ${d.net.subnet}`) || ids.some((id) => r.includes(id))) out.push(`iptables: ${r}`);
+    if (bridges.some((b) => new RegExp(`[ !]-[io] ${b}( |$)`).test(r))) out.push(`iptables: ${r}`);
+    else if (r.includes(` ${d.net.subnet}`) || r.includes(`-d ${d.net.subnet}`) || r.includes(`-s ${d.net.subnet}`) || r.includes(`to-destination ${d.net.subnet}`) || ids.some((id) => r.includes(id))) out.push(`iptables: ${r}`);
   }
   const nsDir = path.join(d.execRoot, 'netns');
   if (existsSync(nsDir)) for (const f of readdirSync(nsDir)) out.push(`netns: ${f}`);
