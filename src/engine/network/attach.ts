@@ -316,6 +316,7 @@ export class ContainerNetworking implements ContainerNetworkHooks {
       throw new ForbiddenError(`endpoint with name ${doc.name} already exists in network ${n.name}`);
     }
     this.checkEndpointConfig(n, cfg ?? undefined);
+    await this.pending.get(doc.id)?.catch(() => undefined); // a stop's teardown first
     const ep = emptyEndpoint(n, cfg);
     if (!doc.state.Running || !doc.network.sandbox) {
       doc.network.networks[n.name] = ep;
@@ -341,6 +342,7 @@ export class ContainerNetworking implements ContainerNetworkHooks {
     const name = Object.keys(doc.network.networks).find((k) => doc.network.networks[k].NetworkID === n.id || k === n.name);
     if (!name) throw new ForbiddenError(`container ${doc.id} is not connected to network ${n.name}`);
     if (n.driver !== 'bridge') throw new ForbiddenError('container cannot be disconnected from host network or connected to host network');
+    await this.pending.get(doc.id)?.catch(() => undefined);
     const ep = doc.network.networks[name];
     if (doc.network.sandbox && ep.IPAddress) {
       const req = this.request(doc, [[n, ep]]);
