@@ -146,7 +146,8 @@ export class TestDaemon {
       } catch {
         continue;
       }
-      if (cmd.startsWith('conmon\0') || cmd.includes('/conmon\0') || cmd.includes('aardvark-dns\0')) {
+      // aardvark-dns by its own name only: netavark's argv names it too, and a netavark killed mid-way leaves rules behind
+      if (cmd.startsWith('conmon\0') || cmd.includes('/conmon\0') || cmd.split('\0')[0].endsWith('/aardvark-dns')) {
         if (cmd.includes(this.execRoot)) {
           try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ }
         }

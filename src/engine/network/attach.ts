@@ -275,7 +275,10 @@ export class ContainerNetworking implements ContainerNetworkHooks {
     if (eps.length) {
       const req = this.request(doc, eps);
       req.port_mappings = reserved.map((r) => ({ host_ip: r.ip, container_port: r.ctrPort, host_port: r.port, range: 1, protocol: r.proto }));
-      await this.netavark.teardown(nsPath, req).catch((e) => this.log(`network teardown of ${doc.id}: ${errorMessage(e)}`));
+      // once more on failure: a concurrent iptables user can make one attempt fail half-way
+      await this.netavark.teardown(nsPath, req)
+        .catch(() => new Promise((r) => setTimeout(r, 200)).then(() => this.netavark.teardown(nsPath, req)))
+        .catch((e) => this.log(`network teardown of ${doc.id}: ${errorMessage(e)}`));
     }
     await removeNetns(nsPath);
     releasePorts(this.ports, reserved);
