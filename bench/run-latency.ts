@@ -3,7 +3,10 @@
  * and when installed Debian's dockerd and podman, run alternately in one session; a bare
  * `runc run` of the same rootfs is the floor. Prints medians and ratios measured in this run.
  *
- * usage: node dist/bench/run-latency.js [--runs N] [--warmup W] [--skip dockerd,podman]
+ * usage: node dist/bench/run-latency.js [--runs N] [--warmup W] [--skip dockerd,podman] [--network none|bridge]
+ *
+ * --network bridge measures berth's default bridge (netavark) and podman's; dockerd runs here
+ * with --bridge=none (kept off the host's network), so it is left out of that variant.
  */
 import { BerthEngine, Engine } from './lib/engines';
 import { Command, exec, loadAverage } from './lib/proc';
@@ -11,7 +14,7 @@ import { RuncFloor } from './lib/runc-floor';
 import { buildBusyboxTar, chooseEngines, engineVersion, hostLine, intArg, isInterrupted, prepare, runcVersion, skipArg, withCleanup } from './lib/session';
 import { ratio, Summary, summarize, table } from './lib/stats';
 
-const RUN = ['run', '--rm', '--network', 'none', 'busybox', 'true'];
+let RUN = ['run', '--rm', '--network', 'none', 'busybox', 'true'];
 
 interface Variant {
   label: string;
@@ -26,10 +29,15 @@ async function main(): Promise<void> {
   const argv = process.argv.slice(2);
   const runs = intArg(argv, '--runs', 30);
   const warmup = intArg(argv, '--warmup', 3);
+  const i = argv.indexOf('--network');
+  const network = i >= 0 ? argv[i + 1] : 'none';
+  RUN = ['run', '--rm', '--network', network, 'busybox', 'true'];
+  const skip = skipArg(argv);
+  if (network !== 'none') skip.add('dockerd');
   await withCleanup(async (onCleanup) => {
     const img = await buildBusyboxTar();
     onCleanup(img.cleanup);
-    const engines = chooseEngines(skipArg(argv));
+    const engines = chooseEngines(skip);
     for (const e of engines) onCleanup(() => e.destroy());
     const floor = new RuncFloor();
     onCleanup(() => floor.destroy());

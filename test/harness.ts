@@ -7,6 +7,8 @@ import type { ChildProcess, SpawnOptions } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { claimNetSlot } from './net-slot';
+import type { NetSlot } from './net-slot';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
 export const BERTH = path.join(ROOT, 'bin', 'berth');
@@ -45,6 +47,8 @@ export class TestDaemon {
   readonly host: string;
   private proc: ChildProcess | null = null;
   log = '';
+  /** this daemon's own bridge name and 10.<k>.0.0/16 (see net-slot.ts) */
+  readonly net: NetSlot = claimNetSlot();
 
   constructor(name: string) {
     this.dir = mkdtempSync(path.join(os.tmpdir(), `berth-${name}-`));
@@ -63,7 +67,10 @@ export class TestDaemon {
   }
 
   async start(): Promise<void> {
-    const args = ['--data-root', this.dataRoot, '--exec-root', this.execRoot, '-H', this.host];
+    const args = [
+      '--data-root', this.dataRoot, '--exec-root', this.execRoot, '-H', this.host,
+      '--bridge-name', this.net.bridgeName, '--bip', this.net.bip, '--default-address-pool', this.net.pool,
+    ];
     const opts: SpawnOptions = { stdio: ['ignore', 'pipe', 'pipe'], env: process.env };
     const proc = spawn(BERTHD, args, opts);
     this.proc = proc;
@@ -126,6 +133,7 @@ export class TestDaemon {
       this.killLeftoverConmons();
       this.unmountAll();
       rmSync(this.dir, { recursive: true, force: true });
+      this.net.release();
     }
   }
 
@@ -138,7 +146,8 @@ export class TestDaemon {
       } catch {
         continue;
       }
-      if (cmd.startsWith('conmon\0') || cmd.includes('/conmon\0')) {
+      // aardvark-dns by its own name only: netavark's argv names it too, and a netavark killed mid-way leaves rules behind
+      if (cmd.startsWith('conmon\0') || cmd.includes('/conmon\0') || cmd.split('\0')[0].endsWith('/aardvark-dns')) {
         if (cmd.includes(this.execRoot)) {
           try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ }
         }

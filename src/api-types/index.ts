@@ -1,6 +1,7 @@
 export * from './container';
 export * from './exec';
 export * from './image';
+export * from './network';
 export * from './system';
 
 /** The API version berthd speaks by default and the oldest it accepts. */

@@ -12,6 +12,7 @@ import { containerFsRoutes } from './routes/container-fs';
 import { execRoutes } from './routes/exec';
 import { imageRoutes } from './routes/images';
 import { diskUsageRoutes, fallbackRoutes } from './routes/disk-usage';
+import { networkRoutes } from './routes/networks';
 
 export type { ServerInfo } from './context';
 
@@ -22,7 +23,7 @@ export interface ApiServerOptions {
 
 export const ALL_ROUTES: readonly Route[] = [
   ...systemRoutes, ...containerRoutes, ...containerIoRoutes, ...containerFsRoutes, ...execRoutes, ...imageRoutes,
-  ...diskUsageRoutes,
+  ...diskUsageRoutes, ...networkRoutes,
 ];
 
 interface RouteStore { handler: Handler }

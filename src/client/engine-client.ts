@@ -6,6 +6,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Readable } from 'node:stream';
 import type {
+  NetworkConnectRequest, NetworkCreateRequest, NetworkCreateResponse, NetworkDisconnectRequest, NetworkPruneResponse, NetworkResource,
   ContainerCreateRequest, ContainerCreateResponse, ContainerInspect, ContainerPruneResponse,
   ContainerStats, ContainerSummary, ContainerTopResponse, ContainerWaitResponse, EventMessage,
   DiskUsage, ExecCreateRequest, ExecInspect, ExecStartRequest, ImageDeleteResponseItem, ImageHistoryItem, ImageInspect,
@@ -180,14 +181,28 @@ export class EngineClient {
   imageRemove(name: string, force = false, noprune = false): Promise<ImageDeleteResponseItem[]> {
     return this.transport.json('DELETE', `/images/${enc(name)}`, { query: { force: force || undefined, noprune: noprune || undefined } });
   }
+  networkList(filters?: Filters): Promise<NetworkResource[]> {
+    return this.transport.json('GET', '/networks', { query: { filters: encodeFilters(filters) } });
+  }
+  networkInspect(id: string): Promise<NetworkResource> { return this.transport.json('GET', `/networks/${enc(id)}`); }
+  networkCreate(body: NetworkCreateRequest): Promise<NetworkCreateResponse> {
+    return this.transport.json('POST', '/networks/create', { json: body });
+  }
+  async networkRemove(id: string): Promise<void> { await this.transport.call('DELETE', `/networks/${enc(id)}`); }
+  async networkConnect(id: string, body: NetworkConnectRequest): Promise<void> {
+    await this.transport.call('POST', `/networks/${enc(id)}/connect`, { json: body });
+  }
+  async networkDisconnect(id: string, body: NetworkDisconnectRequest): Promise<void> {
+    await this.transport.call('POST', `/networks/${enc(id)}/disconnect`, { json: body });
+  }
+  networkPrune(filters?: Filters): Promise<NetworkPruneResponse> {
+    return this.transport.json('POST', '/networks/prune', { query: { filters: encodeFilters(filters) } });
+  }
   imagePrune(filters?: Filters): Promise<ImagePruneResponse> {
     return this.transport.json('POST', '/images/prune', { query: { filters: encodeFilters(filters) } });
   }
   imageHistory(name: string): Promise<ImageHistoryItem[]> { return this.transport.json('GET', `/images/${enc(name)}/history`); }
   systemDiskUsage(): Promise<DiskUsage> { return this.transport.json('GET', '/system/df'); }
-  networkPrune(filters?: Filters): Promise<{ NetworksDeleted: string[] | null }> {
-    return this.transport.json('POST', '/networks/prune', { query: { filters: encodeFilters(filters) } });
-  }
   volumePrune(filters?: Filters): Promise<{ VolumesDeleted: string[] | null; SpaceReclaimed: number }> {
     return this.transport.json('POST', '/volumes/prune', { query: { filters: encodeFilters(filters) } });
   }

@@ -8,6 +8,12 @@ export interface DaemonOptions {
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'fatal';
   defaultRuntime: string;
   debug: boolean;
+  /** the default bridge's interface name (-b/--bridge, --bridge-name) */
+  bridgeName: string;
+  /** the default bridge's address/prefix, "10.8.0.1/24" */
+  bip?: string;
+  /** --default-address-pool base=CIDR,size=N (repeatable): subnets of user networks */
+  addressPools: string[];
 }
 
 /** dockerd-style flags. */
@@ -21,10 +27,17 @@ export function parseDaemonFlags(argv: string[]): DaemonOptions {
     .addOption(new Option('-l, --log-level <level>', 'Set the logging level').choices(['debug', 'info', 'warn', 'error', 'fatal']).default('info'))
     .addOption(new Option('--default-runtime <name>', 'Default OCI runtime for containers').choices(['runc', 'crun']).default('runc'))
     .option('-D, --debug', 'Enable debug mode', false)
+    .option('-b, --bridge <name>', 'Attach containers to a network bridge (the default bridge\'s interface)')
+    .option('--bridge-name <name>', 'Name of the default bridge interface', 'berth0')
+    .option('--bip <cidr>', 'Specify network bridge IP')
+    .option('--default-address-pool <pool>', 'Default address pools for node specific local networks (base=CIDR,size=N)', (v: string, acc: string[]) => [...acc, v], [] as string[])
     .version(process.env.npm_package_version ?? '0.1.0', '-v, --version', 'Print version information and quit')
     .allowExcessArguments(false);
   cmd.parse(argv, { from: 'user' });
-  const o = cmd.opts<{ host: string[]; dataRoot: string; execRoot: string; pidfile?: string; logLevel: DaemonOptions['logLevel']; defaultRuntime: string; debug: boolean }>();
+  const o = cmd.opts<{
+    host: string[]; dataRoot: string; execRoot: string; pidfile?: string; logLevel: DaemonOptions['logLevel']; defaultRuntime: string; debug: boolean;
+    bridge?: string; bridgeName: string; bip?: string; defaultAddressPool: string[];
+  }>();
   const execRoot = o.execRoot;
   return {
     hosts: o.host.length ? o.host : [`unix://${execRoot}/berth.sock`],
@@ -34,5 +47,8 @@ export function parseDaemonFlags(argv: string[]): DaemonOptions {
     logLevel: o.debug ? 'debug' : o.logLevel,
     defaultRuntime: o.defaultRuntime,
     debug: o.debug,
+    bridgeName: o.bridge ?? o.bridgeName,
+    bip: o.bip,
+    addressPools: o.defaultAddressPool,
   };
 }

@@ -11,13 +11,15 @@ import { API_VERSION, MIN_API_VERSION } from '../api-types';
 import {
   ContainerRegistry, ContainerService, EventBus, ImageArchives, ExecService, HealthMonitor, ImageService, MonitorTable, PendingWork,
   SystemService, handleExit, recoverContainers,
+  ContainerNetworking, NetworkRegistry, NetworkService, ensureDefaultNetworks,
 } from '../engine';
 import { ContainerFsService, DiskUsageService } from '../engine';
 import type { ContainerDeps, DaemonFacts } from '../engine';
 import { LocalImageStore } from '../image';
 import { OverlayLayerStore } from '../layer';
+import { DOCKER_DEFAULT_POOLS, NetavarkNetworks, PortAllocator, parseAddressPool } from '../network';
 import { ConmonRuntime, readHostFacts } from '../runtime';
-import { ContainersTable, EventsTable, containersSchema, eventsSchema, imagesSchema, layersSchema, openDatabase } from '../store';
+import { ContainersTable, EventsTable, NetworksTable, containersSchema, eventsSchema, imagesSchema, layersSchema, networksSchema, openDatabase } from '../store';
 import { errorMessage } from '../util/errors';
 import { parseDaemonFlags } from './flags';
 import { lockRoots } from './lock';
@@ -32,7 +34,7 @@ async function main(): Promise<void> {
   for (const dir of [opts.dataRoot, opts.execRoot]) mkdirSync(dir, { recursive: true, mode: 0o711 });
   const unlock = lockRoots([path.join(opts.dataRoot, 'berthd.lock'), opts.pidfile]);
 
-  const db = openDatabase(path.join(opts.dataRoot, 'berth.db'), [containersSchema, imagesSchema, layersSchema]);
+  const db = openDatabase(path.join(opts.dataRoot, 'berth.db'), [containersSchema, imagesSchema, layersSchema, networksSchema]);
   const eventsDb = openDatabase(path.join(opts.dataRoot, 'events.db'), [eventsSchema], { durable: false });
   const host = readHostFacts();
   const runtimes = Object.fromEntries(Object.entries(RUNTIME_PATHS).filter(([, p]) => existsSync(p)));
@@ -46,8 +48,15 @@ async function main(): Promise<void> {
   const events = new EventBus(new EventsTable(eventsDb));
   const registry = new ContainerRegistry(new ContainersTable(db));
   const health = new HealthMonitor(runtime, registry, events);
+  const networkRegistry = new NetworkRegistry(new NetworksTable(db));
+  const netavark = new NetavarkNetworks({ configDir: path.join(opts.execRoot, 'netavark') });
+  const networking = new ContainerNetworking(networkRegistry, registry, netavark, new PortAllocator(), path.join(opts.execRoot, 'netns'), (m) => log.warn(m));
+  ensureDefaultNetworks(networkRegistry, { bridgeName: opts.bridgeName, bip: opts.bip }, (n) => registry.all().some((c) => Object.values(c.network.networks).some((e) => e.NetworkID === n.id && !!e.IPAddress)));
+  networking.adopt();
+  const pools = opts.addressPools.length ? opts.addressPools.map(parseAddressPool) : DOCKER_DEFAULT_POOLS;
+  const networks = new NetworkService(networkRegistry, registry, networking, events, pools);
   const deps: ContainerDeps = {
-    registry, images, layers, runtime, events, health,
+    registry, images, layers, runtime, events, health, network: networking,
     monitors: new MonitorTable(),
     cleanups: new PendingWork(),
     dataRoot: opts.dataRoot,
@@ -74,13 +83,15 @@ async function main(): Promise<void> {
     if (doc && doc.id === id) handleExit(deps, doc).catch((e) => log.error(`exit of ${id}: ${errorMessage(e)}`));
   });
   await recoverContainers(deps, (m) => log.warn(m));
+  const strayNetns = await networking.collectOrphans();
+  if (strayNetns) log.warn(`removed ${strayNetns} network namespace(s) of containers that no longer exist`);
 
   const containerFs = new ContainerFsService(deps, images);
   const containerService = new ContainerService(deps, (id) => execs.idsOf(id));
   const imageService = new ImageService(images, registry, events, new ImageArchives(images, layers, events, path.join(opts.dataRoot, 'content', 'tmp')));
   const diskUsage = new DiskUsageService(images, imageService, containerService);
   const server = createApiServer(
-    { containers: containerService, containerFs, execs, images: imageService, diskUsage, system: new SystemService(facts, registry, images, events) },
+    { containers: containerService, containerFs, execs, images: imageService, diskUsage, networks, system: new SystemService(facts, registry, images, events) },
     { version: VERSION, apiVersion: API_VERSION, minApiVersion: MIN_API_VERSION, os: 'linux' },
     { log: (m) => log.error(m) },
   );

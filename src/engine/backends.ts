@@ -3,6 +3,7 @@ import type {
   ContainerCreateRequest, ContainerCreateResponse, ContainerInspect, ContainerPruneResponse,
   ContainerStats, ContainerSummary, ContainerTopResponse, ContainerWaitResponse, EventMessage,
   DiskUsage, ExecCreateRequest, ExecInspect, ImageDeleteResponseItem, ImageHistoryItem, ImageInspect, ImagePruneResponse, ImageSummary,
+  EndpointSettings, NetworkCreateRequest, NetworkCreateResponse, NetworkPruneResponse, NetworkResource,
   SystemInfo, SystemVersion,
 } from '../api-types';
 import type { StdioStream, TerminalSize } from '../runtime';
@@ -131,6 +132,16 @@ export interface DiskUsageBackend {
   buildPrune(): Promise<{ CachesDeleted: string[] | null; SpaceReclaimed: number }>;
 }
 
+export interface NetworkBackend {
+  list(filters: Filters): Promise<NetworkResource[]>;
+  inspect(ref: string): Promise<NetworkResource>;
+  create(req: NetworkCreateRequest): Promise<NetworkCreateResponse>;
+  remove(ref: string): Promise<void>;
+  connect(ref: string, container: string, cfg: EndpointSettings | undefined): Promise<void>;
+  disconnect(ref: string, container: string, force: boolean): Promise<void>;
+  prune(filters: Filters): Promise<NetworkPruneResponse>;
+}
+
 export interface Backends {
   containers: ContainerBackend;
   /** absent in fakes; the routes answer 501 without it */
@@ -139,5 +150,6 @@ export interface Backends {
   images: ImageBackend;
   /** absent in fakes; the routes answer 501 without it */
   diskUsage?: DiskUsageBackend;
+  networks?: NetworkBackend;
   system: SystemBackend;
 }

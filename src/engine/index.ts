@@ -14,3 +14,4 @@ export { ImageArchives } from './image/archive';
 export { SystemService } from './system/service';
 export type { DaemonFacts } from './system/service';
 export { DiskUsageService, type VolumeUsageProvider } from './system/disk-usage';
+export { ContainerNetworking, NetworkRegistry, NetworkService, ensureDefaultNetworks } from './network';

@@ -17,6 +17,8 @@ export interface EtcFilesSpec {
   dns: string[];
   dnsSearch: string[];
   dnsOptions: string[];
+  /** --link entries: "172.17.0.3\tmysql 3c0fc5a9b8a5 db" lines */
+  links?: { ip: string; names: string[] }[];
 }
 
 export interface EtcFilePaths { hostname: string; hosts: string; resolvConf: string }
@@ -48,6 +50,7 @@ export function hostsContent(spec: EtcFilesSpec): string {
     const i = h.lastIndexOf(':');
     if (i > 0) lines.push(`${h.slice(i + 1)}\t${h.slice(0, i)}`);
   }
+  for (const l of spec.links ?? []) lines.push(`${l.ip}\t${l.names.join(' ')}`);
   if (spec.address) {
     const fqdn = spec.domainname ? `${spec.hostname}.${spec.domainname} ` : '';
     lines.push(`${spec.address}\t${fqdn}${spec.hostname}`);

@@ -25,6 +25,7 @@ export async function createContainer(deps: ContainerDeps, name: string | undefi
   if (!req.Image) throw new InvalidParameterError('No image was specified');
   const image = resolveImage(deps, req.Image);
 
+  const endpoints = deps.network.prepare(hostConfig, req.NetworkingConfig);
   const config = mergeImageConfig(stripCreateOnly(req), image);
   const entrypoint = config.Entrypoint ?? [];
   const cmd = config.Cmd ?? [];
@@ -65,7 +66,7 @@ export async function createContainer(deps: ContainerDeps, name: string | undefi
       logPath: path.join(dir, 'ctr.log'),
       hostnamePath: etc.hostname, hostsPath: etc.hosts, resolvConfPath: etc.resolvConf,
       runtime: hostConfig.Runtime,
-      network: { ports: {}, networks: {} },
+      network: { ports: {}, networks: endpoints },
     };
     deps.registry.add(doc);
     deps.events.publish('container', 'create', id, eventAttrs(doc));
@@ -162,8 +163,6 @@ function validateHostConfig(deps: ContainerDeps, hc: HostConfig): void {
     throw new InvalidParameterError('Conflicting options: Nano CPUs and CPU Period cannot both be set');
   }
   if (hc.Runtime && !deps.runtimes.includes(hc.Runtime)) throw new InvalidParameterError(`Unknown runtime specified ${hc.Runtime}`);
-  const nm = hc.NetworkMode ?? '';
-  if (nm.startsWith('container:')) throw new InvalidParameterError('container network mode is not supported yet');
   for (const u of hc.Ulimits ?? []) {
     if (u.Soft > u.Hard) throw new InvalidParameterError(`ulimit soft limit must be less than or equal to hard limit: ${u.Soft} > ${u.Hard}`);
   }

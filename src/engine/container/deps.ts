@@ -2,6 +2,7 @@ import type { ImageStore } from '../../image';
 import type { LayerStore } from '../../layer';
 import type { OciRuntime, StdioStream } from '../../runtime';
 import type { EventBus } from '../events/bus';
+import type { ContainerNetworkHooks } from '../network';
 import type { ContainerDoc } from './model';
 import type { ContainerRegistry } from './registry';
 
@@ -18,6 +19,8 @@ export interface ContainerDeps {
   runtimes: string[];
   /** starts/stops health checks for a container (engine/health) */
   health: { start(doc: ContainerDoc): void; stop(id: string): void };
+  /** networks: endpoints at create, netns + netavark at start, teardown at exit/rm (engine/network) */
+  network: ContainerNetworkHooks;
   /** file cleanups still running after removals; shutdown waits for them */
   cleanups: PendingWork;
 }

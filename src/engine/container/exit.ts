@@ -37,6 +37,8 @@ export function handleExit(deps: ContainerDeps, doc: ContainerDoc): Promise<void
       setImmediate(() => { removeContainer(deps, doc, { force: true, volumes: true }).catch(() => undefined); });
     }
     await deps.runtime.delete(doc.id, true).catch(() => undefined);
+    // not awaited: rm and --rm need not wait for iptables; network rm, -p and a restart do
+    deps.cleanups.add(deps.network.teardown(doc));
     if (!restart) {
       await deps.layers.unmount(doc.id).catch(() => undefined);
       return;

@@ -25,7 +25,8 @@ export interface ContainerDoc {
   hostsPath: string;
   resolvConfPath: string;
   runtime: string;
-  network: { ports: PortMap; networks: Record<string, EndpointSettings> };
+  /** sandbox: the netns file while set up; interfaces: eth name per network */
+  network: { ports: PortMap; networks: Record<string, EndpointSettings>; sandbox?: string; interfaces?: Record<string, string> };
 }
 
 export function initialState(): ContainerState {

@@ -42,7 +42,10 @@ export async function removeContainer(deps: ContainerDeps, doc: ContainerDoc, op
   mon.notifyRemoved(doc.state.ExitCode);
   deps.monitors.delete(doc.id);
   // after the exit handling of this container (it deletes the runtime state too), then ours
-  deps.cleanups.add(mon.serial(() => cleanupFiles(deps, doc.id)));
+  deps.cleanups.add(mon.serial(async () => {
+    await deps.network.teardown(doc).catch(() => undefined);
+    await cleanupFiles(deps, doc.id);
+  }));
 }
 
 /** Runtime state, mounts, the read-write layer and the container's directory. */
@@ -50,6 +53,7 @@ async function cleanupFiles(deps: ContainerDeps, id: string): Promise<void> {
   await deps.runtime.delete(id, true).catch(() => undefined);
   await deps.layers.unmount(id).catch(() => undefined);
   await deps.layers.removeRw(id).catch(() => undefined);
+  await deps.network.forget(id).catch(() => undefined);
   await fs.rm(path.join(deps.dataRoot, 'containers', id), { recursive: true, force: true });
 }
 

@@ -5,8 +5,8 @@ import type { ContainerDoc } from './model';
 
 const DEFAULT_SHM = 64 * 1024 * 1024;
 
-/** Turns the stored container into what the runtime needs to build its OCI spec. */
-export function buildRunSpec(doc: ContainerDoc, rootfs: string): ContainerRunSpec {
+/** Turns the stored container into what the runtime needs to build its OCI spec; `netns` from the network setup. */
+export function buildRunSpec(doc: ContainerDoc, rootfs: string, netns?: NamespaceMode): ContainerRunSpec {
   const hc = doc.hostConfig;
   const cfg = doc.config;
   const sec = parseSecurityOpts(hc.SecurityOpt ?? []);
@@ -40,7 +40,7 @@ export function buildRunSpec(doc: ContainerDoc, rootfs: string): ContainerRunSpe
     capDrop: hc.CapDrop ?? [],
     seccomp: sec.seccomp,
     namespaces: {
-      network: netHost ? 'host' : 'private',
+      network: netns ?? (netHost ? 'host' : 'private'),
       pid: nsMode(hc.PidMode),
       ipc: nsMode(hc.IpcMode),
       uts: netHost || hc.UTSMode === 'host' ? 'host' : 'private',

@@ -1,3 +1,4 @@
+import type { NamespaceMode } from '../../runtime';
 import { ConflictError, EngineError, InvalidParameterError, NotModifiedError, SystemError, errorMessage } from '../../util/errors';
 import type { ContainerDeps } from './deps';
 import { eventAttrs } from './deps';
@@ -22,13 +23,21 @@ export function startContainer(deps: ContainerDeps, doc: ContainerDoc, restartin
       doc.state.Restarting = false;
     }
     const rootfs = await deps.layers.mount(doc.id);
-    const spec = buildRunSpec(doc, rootfs);
+    let netns: NamespaceMode;
+    try {
+      netns = await deps.network.setup(doc);
+    } catch (e) {
+      await deps.layers.unmount(doc.id).catch(() => undefined);
+      throw failed(deps, doc, e);
+    }
+    const spec = buildRunSpec(doc, rootfs, netns);
     await deps.runtime.delete(doc.id, true).catch(() => undefined);
     try {
       // Docker closes a container's stdin after its client only for non-TTY StdinOnce (docker run -i)
       const stdinOnce = !!doc.config.StdinOnce && !doc.config.Tty;
       await deps.runtime.create(spec, { tty: !!doc.config.Tty, stdin: !!doc.config.OpenStdin, stdinOnce, logPath: doc.logPath, consoleSize: consoleSize(doc) });
     } catch (e) {
+      await deps.network.teardown(doc).catch(() => undefined);
       await deps.layers.unmount(doc.id).catch(() => undefined);
       throw failed(deps, doc, e);
     }
@@ -45,6 +54,7 @@ export function startContainer(deps: ContainerDeps, doc: ContainerDoc, restartin
       ({ pid } = await deps.runtime.start(doc.id));
     } catch (e) {
       await deps.runtime.delete(doc.id, true).catch(() => undefined);
+      await deps.network.teardown(doc).catch(() => undefined);
       await deps.layers.unmount(doc.id).catch(() => undefined);
       throw failed(deps, doc, e);
     }

@@ -6,12 +6,16 @@ import type { ContainerDeps } from './deps';
 import type { ContainerDoc } from './model';
 import { statusOf } from './model';
 
+/** Docker fills the top-level address fields from the default bridge's endpoint only. */
 function networkSettings(doc: ContainerDoc): NetworkSettings {
+  const b = doc.network.networks.bridge ?? {};
+  const sandbox = doc.network.sandbox ?? '';
   return {
-    Bridge: '', SandboxID: '', HairpinMode: false, LinkLocalIPv6Address: '', LinkLocalIPv6PrefixLen: 0,
-    Ports: doc.network.ports, SandboxKey: '', SecondaryIPAddresses: null, SecondaryIPv6Addresses: null,
-    EndpointID: '', Gateway: '', GlobalIPv6Address: '', GlobalIPv6PrefixLen: 0, IPAddress: '', IPPrefixLen: 0,
-    IPv6Gateway: '', MacAddress: '', Networks: doc.network.networks,
+    Bridge: '', SandboxID: sandbox ? doc.id : '', HairpinMode: false, LinkLocalIPv6Address: '', LinkLocalIPv6PrefixLen: 0,
+    Ports: doc.network.ports, SandboxKey: sandbox, SecondaryIPAddresses: null, SecondaryIPv6Addresses: null,
+    EndpointID: b.EndpointID ?? '', Gateway: b.Gateway ?? '', GlobalIPv6Address: '', GlobalIPv6PrefixLen: 0,
+    IPAddress: b.IPAddress ?? '', IPPrefixLen: b.IPPrefixLen ?? 0,
+    IPv6Gateway: '', MacAddress: b.MacAddress ?? '', Networks: doc.network.networks,
   };
 }
 
@@ -116,7 +120,7 @@ export function listContainers(deps: ContainerDeps, opts: { all: boolean; limit:
     if (before !== null && Date.parse(d.created) >= before) return false;
     if (since !== null && Date.parse(d.created) <= since) return false;
     if (f.health?.length && !f.health.includes(d.state.Health?.Status ?? 'none')) return false;
-    if (f.network?.length && !f.network.includes(d.hostConfig.NetworkMode ?? '')) return false;
+    if (f.network?.length && !f.network.some((n) => n === d.hostConfig.NetworkMode || Object.entries(d.network.networks).some(([k, e]) => k === n || e.NetworkID === n))) return false;
     return true;
   });
   return opts.limit > 0 ? docs.slice(0, opts.limit) : docs;

@@ -155,7 +155,8 @@ export function buildCreate(v: FlagValues, image: string, cmd: string[], opts: {
 
   const entry = str('entrypoint');
   const networking: NetworkingConfig = { EndpointsConfig: {} };
-  if (networkMode !== 'default' && !['host', 'none'].includes(networkMode) && !networkMode.startsWith('container:')) {
+  const epFlags = get.list(v, 'network-alias').length > 0 || !!str('ip') || !!str('ip6');
+  if ((networkMode !== 'default' || epFlags) && !['host', 'none'].includes(networkMode) && !networkMode.startsWith('container:')) {
     networking.EndpointsConfig![networkMode] = {
       Aliases: get.list(v, 'network-alias').length ? get.list(v, 'network-alias') : null,
       IPAMConfig: str('ip') || str('ip6') ? { IPv4Address: str('ip'), IPv6Address: str('ip6') } : null,

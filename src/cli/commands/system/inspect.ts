@@ -19,7 +19,10 @@ async function lookup(ctx: Ctx, ref: string, type: InspectType, size: boolean): 
     try { return await client.containerInspect(ref, size); } catch (e) { if (!notFound(e) || type === 'container') throw e; }
   }
   try { return await client.imageInspect(ref); } catch (e) {
-    if (notFound(e) && type === '') throw new Error(`Error: No such object: ${ref}`);
+    if (!notFound(e) || type !== '') throw e;
+  }
+  try { return await client.networkInspect(ref); } catch (e) {
+    if (notFound(e)) throw new Error(`Error: No such object: ${ref}`);
     throw e;
   }
 }
