@@ -11,6 +11,7 @@ import { containerIoRoutes } from './routes/container-io';
 import { containerFsRoutes } from './routes/container-fs';
 import { execRoutes } from './routes/exec';
 import { imageRoutes } from './routes/images';
+import { volumeRoutes } from './routes/volumes';
 
 export type { ServerInfo } from './context';
 
@@ -20,7 +21,7 @@ export interface ApiServerOptions {
 }
 
 export const ALL_ROUTES: readonly Route[] = [
-  ...systemRoutes, ...containerRoutes, ...containerIoRoutes, ...containerFsRoutes, ...execRoutes, ...imageRoutes,
+  ...systemRoutes, ...containerRoutes, ...containerIoRoutes, ...containerFsRoutes, ...execRoutes, ...imageRoutes, ...volumeRoutes,
 ];
 
 interface RouteStore { handler: Handler }

@@ -25,6 +25,10 @@ const IMAGE: Record<string, Loader> = {
   ls: c('image/ls'), list: c('image/ls'), import: c('image/import'), inspect: c('image/inspect'), tag: c('image/tag'),
   rm: c('image/rm'), remove: c('image/rm'), prune: c('image/prune'), save: c('image/save'), load: c('image/load'),
 };
+const VOLUME: Record<string, Loader> = {
+  create: c('volume/create'), ls: c('volume/ls'), list: c('volume/ls'), inspect: c('volume/inspect'),
+  rm: c('volume/rm'), remove: c('volume/rm'), prune: c('volume/prune'),
+};
 const TOP: Record<string, Loader> = {
   run: CONTAINER.run, create: CONTAINER.create, start: CONTAINER.start, stop: CONTAINER.stop, kill: CONTAINER.kill,
   restart: CONTAINER.restart, rm: CONTAINER.rm, ps: CONTAINER.ls, inspect: c('system/inspect'), logs: CONTAINER.logs,
@@ -33,7 +37,7 @@ const TOP: Record<string, Loader> = {
   diff: CONTAINER.diff, export: CONTAINER.export, cp: CONTAINER.cp, commit: CONTAINER.commit,
   import: IMAGE.import, images: IMAGE.ls, save: IMAGE.save, load: IMAGE.load, tag: IMAGE.tag, rmi: IMAGE.rm, version: c('system/version'), info: c('system/info'),
 };
-const GROUPS: Record<string, Record<string, Loader>> = { container: CONTAINER, image: IMAGE };
+const GROUPS: Record<string, Record<string, Loader>> = { container: CONTAINER, image: IMAGE, volume: VOLUME };
 
 const GLOBAL: FlagSpec[] = [
   { name: 'host', short: 'H', kind: 'list', help: 'Daemon socket to connect to' },
@@ -50,7 +54,7 @@ const GLOBAL: FlagSpec[] = [
 ];
 
 function topHelp(): string {
-  return `Usage:  berth [OPTIONS] COMMAND\n\nA container engine speaking the Docker Engine API\n\nCommands:\n  ${Object.keys(TOP).join('\n  ')}\n\nManagement Commands:\n  container   Manage containers\n  image       Manage images\n`;
+  return `Usage:  berth [OPTIONS] COMMAND\n\nA container engine speaking the Docker Engine API\n\nCommands:\n  ${Object.keys(TOP).join('\n  ')}\n\nManagement Commands:\n  container   Manage containers\n  image       Manage images\n  volume      Manage volumes\n`;
 }
 
 function plural(n: number): string { return n === 1 ? 'argument' : 'arguments'; }

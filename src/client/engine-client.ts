@@ -9,7 +9,8 @@ import type {
   ContainerCreateRequest, ContainerCreateResponse, ContainerInspect, ContainerPruneResponse,
   ContainerStats, ContainerSummary, ContainerTopResponse, ContainerWaitResponse, EventMessage,
   ExecCreateRequest, ExecInspect, ExecStartRequest, ImageDeleteResponseItem, ImageInspect,
-  ImageSummary, ProgressMessage, SystemInfo, SystemVersion,
+  ImageSummary, ProgressMessage, SystemInfo, SystemVersion, Volume, VolumeCreateRequest, VolumeListResponse,
+  VolumePruneResponse,
 } from '../api-types';
 import { hostFromEnv, parseHost, type Endpoint } from './endpoint';
 import { jsonLines } from './json-stream';
@@ -168,6 +169,19 @@ export class EngineClient {
     await this.transport.call('POST', `/exec/${enc(execId)}/resize`, { query: { h: height, w: width } });
   }
   execInspect(execId: string): Promise<ExecInspect> { return this.transport.json('GET', `/exec/${enc(execId)}/json`); }
+
+  // ---- volumes
+  volumeList(filters?: Filters): Promise<VolumeListResponse> {
+    return this.transport.json('GET', '/volumes', { query: { filters: encodeFilters(filters) } });
+  }
+  volumeCreate(body: VolumeCreateRequest): Promise<Volume> { return this.transport.json('POST', '/volumes/create', { json: body }); }
+  volumeInspect(name: string): Promise<Volume> { return this.transport.json('GET', `/volumes/${enc(name)}`); }
+  async volumeRemove(name: string, force = false): Promise<void> {
+    await this.transport.call('DELETE', `/volumes/${enc(name)}`, { query: { force: force || undefined } });
+  }
+  volumePrune(filters?: Filters): Promise<VolumePruneResponse> {
+    return this.transport.json('POST', '/volumes/prune', { query: { filters: encodeFilters(filters) } });
+  }
 
   // ---- images
   imageList(o: ImageListOptions = {}): Promise<ImageSummary[]> {

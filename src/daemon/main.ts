@@ -12,12 +12,13 @@ import {
   ContainerRegistry, ContainerService, EventBus, ImageArchives, ExecService, HealthMonitor, ImageService, MonitorTable, PendingWork,
   SystemService, handleExit, recoverContainers,
 } from '../engine';
-import { ContainerFsService } from '../engine';
+import { ContainerFsService, ContainerMounts, VolumeService } from '../engine';
 import type { ContainerDeps, DaemonFacts } from '../engine';
 import { LocalImageStore } from '../image';
 import { OverlayLayerStore } from '../layer';
 import { ConmonRuntime, readHostFacts } from '../runtime';
-import { ContainersTable, EventsTable, containersSchema, eventsSchema, imagesSchema, layersSchema, openDatabase } from '../store';
+import { ContainersTable, EventsTable, VolumesTable, containersSchema, eventsSchema, imagesSchema, layersSchema, openDatabase, volumesSchema } from '../store';
+import { LocalVolumes } from '../volume';
 import { errorMessage } from '../util/errors';
 import { parseDaemonFlags } from './flags';
 import { lockRoots } from './lock';
@@ -32,7 +33,7 @@ async function main(): Promise<void> {
   for (const dir of [opts.dataRoot, opts.execRoot]) mkdirSync(dir, { recursive: true, mode: 0o711 });
   const unlock = lockRoots([path.join(opts.dataRoot, 'berthd.lock'), opts.pidfile]);
 
-  const db = openDatabase(path.join(opts.dataRoot, 'berth.db'), [containersSchema, imagesSchema, layersSchema]);
+  const db = openDatabase(path.join(opts.dataRoot, 'berth.db'), [containersSchema, imagesSchema, layersSchema, volumesSchema]);
   const eventsDb = openDatabase(path.join(opts.dataRoot, 'events.db'), [eventsSchema], { durable: false });
   const host = readHostFacts();
   const runtimes = Object.fromEntries(Object.entries(RUNTIME_PATHS).filter(([, p]) => existsSync(p)));
@@ -46,8 +47,13 @@ async function main(): Promise<void> {
   const events = new EventBus(new EventsTable(eventsDb));
   const registry = new ContainerRegistry(new ContainersTable(db));
   const health = new HealthMonitor(runtime, registry, events);
+  const localVolumes = new LocalVolumes(new VolumesTable(db), opts.dataRoot);
+  await localVolumes.open();
+  let volumeService: VolumeService | null = null;
+  const mounts = new ContainerMounts(localVolumes, registry, (name) => volumeService?.created(name));
+  volumeService = new VolumeService(localVolumes, mounts, events);
   const deps: ContainerDeps = {
-    registry, images, layers, runtime, events, health,
+    registry, images, layers, runtime, events, health, volumes: mounts,
     monitors: new MonitorTable(),
     cleanups: new PendingWork(),
     dataRoot: opts.dataRoot,
@@ -77,7 +83,7 @@ async function main(): Promise<void> {
 
   const containerFs = new ContainerFsService(deps, images);
   const server = createApiServer(
-    { containers: new ContainerService(deps, (id) => execs.idsOf(id)), containerFs, execs, images: new ImageService(images, registry, events, new ImageArchives(images, layers, events, path.join(opts.dataRoot, 'content', 'tmp'))), system: new SystemService(facts, registry, images, events) },
+    { containers: new ContainerService(deps, (id) => execs.idsOf(id)), containerFs, execs, images: new ImageService(images, registry, events, new ImageArchives(images, layers, events, path.join(opts.dataRoot, 'content', 'tmp'))), system: new SystemService(facts, registry, images, events), volumes: volumeService },
     { version: VERSION, apiVersion: API_VERSION, minApiVersion: MIN_API_VERSION, os: 'linux' },
     { log: (m) => log.error(m) },
   );

@@ -3,7 +3,7 @@ import type {
   ContainerCreateRequest, ContainerCreateResponse, ContainerInspect, ContainerPruneResponse,
   ContainerStats, ContainerSummary, ContainerTopResponse, ContainerWaitResponse, EventMessage,
   ExecCreateRequest, ExecInspect, ImageDeleteResponseItem, ImageInspect, ImageSummary,
-  SystemInfo, SystemVersion,
+  SystemInfo, SystemVersion, Volume, VolumeCreateRequest, VolumeListResponse, VolumePruneResponse,
 } from '../api-types';
 import type { StdioStream, TerminalSize } from '../runtime';
 
@@ -120,6 +120,17 @@ export interface ContainerFsBackend {
   commit(ref: string, opts: CommitOptions): Promise<{ Id: string }>;
 }
 
+export interface VolumeBackend {
+  list(filters: Filters): Promise<VolumeListResponse>;
+  create(req: VolumeCreateRequest): Promise<Volume>;
+  inspect(name: string): Promise<Volume>;
+  /** refused (409) while a container uses it; force ignores only a missing volume */
+  remove(name: string, force: boolean): Promise<void>;
+  prune(filters: Filters): Promise<VolumePruneResponse>;
+  /** for GET /system/df: every volume with UsageData {Size, RefCount} */
+  usage(): Promise<Volume[]>;
+}
+
 export interface Backends {
   containers: ContainerBackend;
   /** absent in fakes; the routes answer 501 without it */
@@ -127,4 +138,6 @@ export interface Backends {
   execs: ExecBackend;
   images: ImageBackend;
   system: SystemBackend;
+  /** absent in fakes; the routes answer 501 without it */
+  volumes?: VolumeBackend;
 }

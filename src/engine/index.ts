@@ -13,3 +13,4 @@ export { ImageService } from './image/service';
 export { ImageArchives } from './image/archive';
 export { SystemService } from './system/service';
 export type { DaemonFacts } from './system/service';
+export { ContainerMounts, VolumeService } from './volume';

@@ -3,3 +3,4 @@ export * from './containers';
 export * from './events';
 export * from './images';
 export * from './layers';
+export * from './volumes';

@@ -2,6 +2,7 @@ import type { ImageStore } from '../../image';
 import type { LayerStore } from '../../layer';
 import type { OciRuntime, StdioStream } from '../../runtime';
 import type { EventBus } from '../events/bus';
+import type { ContainerMounts } from '../volume';
 import type { ContainerDoc } from './model';
 import type { ContainerRegistry } from './registry';
 
@@ -18,6 +19,8 @@ export interface ContainerDeps {
   runtimes: string[];
   /** starts/stops health checks for a container (engine/health) */
   health: { start(doc: ContainerDoc): void; stop(id: string): void };
+  /** volumes and mounts (engine/volume); absent in fakes, which then run without mounts */
+  volumes?: ContainerMounts;
   /** file cleanups still running after removals; shutdown waits for them */
   cleanups: PendingWork;
 }

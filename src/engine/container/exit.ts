@@ -39,6 +39,7 @@ export function handleExit(deps: ContainerDeps, doc: ContainerDoc): Promise<void
     await deps.runtime.delete(doc.id, true).catch(() => undefined);
     if (!restart) {
       await deps.layers.unmount(doc.id).catch(() => undefined);
+      await deps.volumes?.release(doc).catch(() => undefined);
       return;
     }
     const { delay, next } = nextBackoff(mon.backoffMs, Date.now() - mon.startedAtMs);

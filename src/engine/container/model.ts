@@ -1,3 +1,4 @@
+import type { MountRecord } from '../volume';
 import type { ContainerConfig, ContainerState, EndpointSettings, HostConfig, PortMap } from '../../api-types';
 
 /**
@@ -26,6 +27,8 @@ export interface ContainerDoc {
   resolvConfPath: string;
   runtime: string;
   network: { ports: PortMap; networks: Record<string, EndpointSettings> };
+  /** volumes, binds and tmpfs mounts resolved at create (absent in documents of older berthd) */
+  mounts?: MountRecord[];
 }
 
 export function initialState(): ContainerState {

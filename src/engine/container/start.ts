@@ -25,6 +25,11 @@ export function startContainer(deps: ContainerDeps, doc: ContainerDoc, restartin
     const spec = buildRunSpec(doc, rootfs);
     await deps.runtime.delete(doc.id, true).catch(() => undefined);
     try {
+      if (deps.volumes) {
+        const prepared = await deps.volumes.prepare(doc, rootfs);
+        spec.mounts.push(...prepared.specs);
+        if (prepared.changed) deps.registry.save(doc);
+      }
       // Docker closes a container's stdin after its client only for non-TTY StdinOnce (docker run -i)
       const stdinOnce = !!doc.config.StdinOnce && !doc.config.Tty;
       await deps.runtime.create(spec, { tty: !!doc.config.Tty, stdin: !!doc.config.OpenStdin, stdinOnce, logPath: doc.logPath, consoleSize: consoleSize(doc) });

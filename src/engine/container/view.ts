@@ -5,6 +5,7 @@ import type { Filters } from '../backends';
 import type { ContainerDeps } from './deps';
 import type { ContainerDoc } from './model';
 import { statusOf } from './model';
+import { mountPoints } from '../volume';
 
 function networkSettings(doc: ContainerDoc): NetworkSettings {
   return {
@@ -38,7 +39,7 @@ export function toInspect(deps: ContainerDeps, doc: ContainerDoc, execIds: strin
     ExecIDs: execIds.length ? execIds : null,
     HostConfig: doc.hostConfig,
     GraphDriver: { Name: 'overlay2', Data: deps.layers.graphData(doc.id) },
-    Mounts: [],
+    Mounts: mountPoints(doc.mounts),
     Config: doc.config,
     NetworkSettings: networkSettings(doc),
   };
@@ -83,7 +84,7 @@ export function toSummary(doc: ContainerDoc): ContainerSummary {
     Status: statusText(doc),
     HostConfig: { NetworkMode: doc.hostConfig.NetworkMode ?? 'default' },
     NetworkSettings: { Networks: doc.network.networks },
-    Mounts: [],
+    Mounts: mountPoints(doc.mounts),
   };
 }
 
