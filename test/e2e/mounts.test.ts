@@ -1,0 +1,119 @@
+/**
+ * The safety of mounts: destinations resolved inside the container's root whatever links the
+ * image holds, Docker's errors for bad sources, read-only mounts and root filesystems,
+ * volumes in use, and a daemon killed during `run -v` leaving neither lost data nor mounts.
+ */
+import { describe, it } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { eventually } from '../harness';
+import { CLIS, cliFor, describeResult, okRun } from './support/cli';
+import { useDaemon } from './support/daemon';
+
+const T = { timeout: 120000 };
+
+function hostMountsUnder(prefix: string): string[] {
+  return readFileSync('/proc/self/mountinfo', 'utf8').split('\n').map((l) => l.split(' ')[4]).filter((p) => p && p.startsWith(prefix));
+}
+
+describe('mounts', () => {
+  const daemon = useDaemon('mounts');
+
+  for (const name of CLIS) {
+    describe(name, () => {
+      const cli = cliFor(daemon, name);
+      const fails = async (args: string[], message: RegExp): Promise<void> => {
+        const r = await cli(args);
+        assert.notEqual(r.code, 0, describeResult(r));
+        assert.match(r.stderr, message);
+      };
+
+      it('--mount and -v with bad sources or targets give Docker\'s errors', T, async () => {
+        await fails(['run', '--rm', '--mount', 'type=bind,source=/nonexistent/berth-x,target=/x', 'busybox', 'true'],
+          /invalid mount config for type "bind": bind source path does not exist: \/nonexistent\/berth-x/);
+        await fails(['run', '--rm', '--mount', 'type=bind,source=/tmp,target=rel', 'busybox', 'true'],
+          /invalid mount config for type "bind": invalid mount path: 'rel' mount path must be absolute/);
+        // (the docker CLI makes "../x" absolute first; the daemon refuses either as a volume name)
+        await fails(['run', '--rm', '--mount', 'type=volume,source=../x,target=/x', 'busybox', 'true'],
+          /create (\.\.|\/[^:]*)\/x: "[^"]*x" includes invalid characters for a local volume name/);
+        await fails(['run', '--rm', '--mount', 'type=bind,source=rel-berth-x,target=/x', 'busybox', 'true'],
+          /invalid mount config for type "bind": (invalid mount path: 'rel-berth-x' mount path must be absolute|bind source path does not exist: \/\S*rel-berth-x)/);
+        await fails(['run', '--rm', '-v', 'a/../b:/x', 'busybox', 'true'], /includes invalid characters for a local volume name/);
+        await fails(['run', '--rm', '-v', `dup1-${name}:/data`, '-v', `dup2-${name}:/data`, 'busybox', 'true'], /Duplicate mount point: \/data/);
+      });
+
+      it('read-only volumes and binds refuse writes; --read-only with --tmpfs /tmp leaves only /tmp writable', T, async () => {
+        const dir = mkdtempSync(path.join(daemon().dir, `ro-${name}-`));
+        await fails(['run', '--rm', '-v', `ro-${name}:/data:ro`, 'busybox', 'touch', '/data/x'], /Read-only file system/);
+        await fails(['run', '--rm', '--mount', `type=bind,source=${dir},target=/d,readonly`, 'busybox', 'touch', '/d/x'], /Read-only file system/);
+        assert.ok(!existsSync(path.join(dir, 'x')));
+        const out = await okRun(cli, ['run', '--rm', '--read-only', '--tmpfs', '/tmp', 'busybox', 'sh', '-c',
+          'touch /tmp/ok && echo tmp-ok; touch /root/no 2>&1 || true; grep " /tmp " /proc/mounts | cut -d" " -f3']);
+        assert.match(out, /^tmp-ok\n/);
+        assert.match(out, /Read-only file system/);
+        assert.match(out, /^tmpfs$/m);
+        assert.match(await okRun(cli, ['run', '--rm', '--mount', 'type=tmpfs,target=/t,tmpfs-size=1048576,tmpfs-mode=1770', 'busybox', 'sh', '-c', 'grep " /t " /proc/mounts; stat -c %a /t']),
+          /tmpfs \/t tmpfs .*size=1024k.*\n1770\n/);
+        await okRun(cli, ['volume', 'rm', `ro-${name}`]);
+      });
+    });
+  }
+
+  it('a destination that is a link to /etc or ../.. in the image stays inside the container root', T, async () => {
+    const d = daemon();
+    const berth = d.berth.bind(d);
+    await okRun(berth, ['run', '--name', 'linker', 'busybox', 'sh', '-c', 'ln -s /etc /evil && ln -s ../../../.. /up && mkdir /real']);
+    await okRun(berth, ['commit', 'linker', 'links:1']);
+    const marker = `berth-escape-${process.pid}`;
+    const hostDir = mkdtempSync(path.join(d.dir, 'src-'));
+    writeFileSync(path.join(hostDir, marker), 'x');
+    // a volume on /evil lands on the container's /etc (filled from the image's /etc), never the host's
+    const out = await okRun(berth, ['run', '--rm', '-v', 'evilvol:/evil', 'links:1', 'sh', '-c', `touch /etc/${marker}; ls /evil/passwd`]);
+    assert.equal(out, '/evil/passwd\n');
+    assert.ok(!existsSync(`/etc/${marker}`), 'nothing written to the host /etc');
+    assert.ok(existsSync(path.join(d.dataRoot, 'volumes', 'evilvol', '_data', marker)), 'the write went to the volume');
+    // a bind on /up/<marker> lands at the container's /<marker>, not at the host's /
+    assert.equal(await okRun(berth, ['run', '--rm', '-v', `${hostDir}:/up/${marker}`, 'links:1', 'ls', `/${marker}`]), `${marker}\n`);
+    assert.ok(!existsSync(`/${marker}`), 'no mount point created on the host root');
+    await okRun(berth, ['rm', 'linker']);
+  });
+
+  it('cp, diff, export and commit ignore what lives on volumes', T, async () => {
+    const d = daemon();
+    const berth = d.berth.bind(d);
+    await okRun(berth, ['run', '--name', 'fsv', '-v', 'fsvol:/data', 'busybox', 'sh', '-c', 'echo v > /data/onvol && echo l > /onlayer']);
+    const diff = await okRun(berth, ['diff', 'fsv']);
+    assert.match(diff, /^A \/onlayer$/m);
+    assert.doesNotMatch(diff, /onvol/);
+    const exported = await d.berth(['export', 'fsv']);
+    assert.equal(exported.code, 0);
+    assert.match(exported.stdout, /onlayer/);
+    assert.doesNotMatch(exported.stdout, /onvol/);
+    await okRun(berth, ['commit', 'fsv', 'fsv:1']);
+    assert.equal(await okRun(berth, ['run', '--rm', 'fsv:1', 'sh', '-c', 'cat /onlayer; ls /data']), 'l\n');
+    await okRun(berth, ['rm', 'fsv']);
+  });
+
+  it('volume rm of a volume in use is refused and its data kept; kill -9 of berthd during run -v loses nothing and leaves no mount', T, async () => {
+    const d = daemon();
+    const berth = d.berth.bind(d);
+    await okRun(berth, ['volume', 'create', '-o', 'type=tmpfs', '-o', 'device=tmpfs', '-o', 'o=size=1m', 'tmpvol']);
+    await okRun(berth, ['run', '-d', '--name', 'keeper', '-v', 'keepvol:/data', '-v', 'tmpvol:/t', 'busybox', 'sh', '-c', 'echo 42 > /data/n; echo t > /t/f; sleep 1000']);
+    const vdir = path.join(d.dataRoot, 'volumes');
+    await eventually(async () => existsSync(path.join(vdir, 'keepvol', '_data', 'n')));
+    assert.deepEqual(hostMountsUnder(vdir), [path.join(vdir, 'tmpvol', '_data')], 'the tmpfs volume is mounted while used');
+    const r = await d.berth(['volume', 'rm', '-f', 'keepvol']);
+    assert.notEqual(r.code, 0);
+    assert.match(r.stderr, /volume is in use/);
+    await d.kill9();
+    await d.start();
+    assert.equal(await okRun(berth, ['exec', 'keeper', 'cat', '/data/n', '/t/f']), '42\nt\n');
+    await okRun(berth, ['rm', '-f', 'keeper']);
+    assert.deepEqual(hostMountsUnder(vdir), [], 'no volume mount left on the host');
+    // the rootfs is unmounted by the removal's background cleanup
+    await eventually(async () => hostMountsUnder(path.join(d.dataRoot, 'containers')).length === 0);
+    assert.equal(readFileSync(path.join(vdir, 'keepvol', '_data', 'n'), 'utf8'), '42\n');
+    await okRun(berth, ['volume', 'rm', 'keepvol', 'tmpvol']);
+  });
+});
