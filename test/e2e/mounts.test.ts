@@ -79,7 +79,7 @@ describe('mounts', () => {
     await okRun(berth, ['rm', 'linker']);
   });
 
-  it('cp, diff, export and commit ignore what lives on volumes', T, async () => {
+  it('diff, export and commit ignore what lives on volumes; cp reads and writes the volume', T, async () => {
     const d = daemon();
     const berth = d.berth.bind(d);
     await okRun(berth, ['run', '--name', 'fsv', '-v', 'fsvol:/data', 'busybox', 'sh', '-c', 'echo v > /data/onvol && echo l > /onlayer']);
@@ -90,6 +90,14 @@ describe('mounts', () => {
     assert.equal(exported.code, 0);
     assert.match(exported.stdout, /onlayer/);
     assert.doesNotMatch(exported.stdout, /onvol/);
+    // cp reads and writes the volume, not the layer under it
+    const src = mkdtempSync(path.join(d.dir, 'cp-'));
+    writeFileSync(path.join(src, 'copied'), 'in\n');
+    await okRun(berth, ['cp', path.join(src, 'copied'), 'fsv:/data/']);
+    assert.equal(readFileSync(path.join(d.dataRoot, 'volumes', 'fsvol', '_data', 'copied'), 'utf8'), 'in\n');
+    await okRun(berth, ['cp', 'fsv:/data/onvol', path.join(src, 'back')]);
+    assert.equal(readFileSync(path.join(src, 'back'), 'utf8'), 'v\n');
+    assert.doesNotMatch(await okRun(berth, ['diff', 'fsv']), /copied/);
     await okRun(berth, ['commit', 'fsv', 'fsv:1']);
     assert.equal(await okRun(berth, ['run', '--rm', 'fsv:1', 'sh', '-c', 'cat /onlayer; ls /data']), 'l\n');
     await okRun(berth, ['rm', 'fsv']);

@@ -172,3 +172,22 @@ export function mountPoints(mounts: MountRecord[] | undefined): MountPoint[] {
 async function exists(p: string): Promise<boolean> {
   return fs.lstat(p).then(() => true, () => false);
 }
+
+/**
+ * The volume or bind mount a container path lies on (the deepest destination), for cp:
+ * Docker reads and writes the mount, not the layer hidden beneath it. `rel` keeps a
+ * trailing "/" or "/." of the path. Links before the mount point are not followed here.
+ */
+export function mountFor(mounts: MountRecord[] | undefined, containerPath: string): { root: string; rel: string; rw: boolean } | null {
+  const abs = path.posix.join('/', containerPath);
+  const clean = path.posix.normalize(abs).replace(/(.)\/+$/, '$1');
+  let best: MountRecord | null = null;
+  for (const m of mounts ?? []) {
+    if (m.type === 'tmpfs' || !m.source) continue;
+    if (clean !== m.destination && !clean.startsWith(`${m.destination}/`)) continue;
+    if (!best || m.destination.length > best.destination.length) best = m;
+  }
+  if (!best) return null;
+  const tail = containerPath.endsWith('/.') ? '/.' : containerPath.endsWith('/') ? '/' : '';
+  return { root: best.source, rel: (clean.slice(best.destination.length) || '/') + tail, rw: best.rw };
+}
