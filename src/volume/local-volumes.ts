@@ -57,7 +57,14 @@ export class LocalVolumes implements VolumeStore {
     // the directory first, the row after: a crash in between leaves an orphan open() removes
     await fs.mkdir(this.dataDir(name), { recursive: true, mode: 0o755 });
     const row: VolumeRow = { name, driver: opts.driver || 'local', labels: opts.labels ?? {}, options, created: new Date().toISOString().replace(/\.\d+Z$/, 'Z') };
-    this.table.insert(row);
+    try {
+      this.table.insert(row);
+    } catch (e) {
+      // a concurrent create of the same name won: theirs is the volume
+      const won = this.table.get(name);
+      if (won) return this.info(won);
+      throw e;
+    }
     return this.info(row);
   }
 

@@ -118,6 +118,7 @@ export function listContainers(deps: ContainerDeps, opts: { all: boolean; limit:
     if (since !== null && Date.parse(d.created) <= since) return false;
     if (f.health?.length && !f.health.includes(d.state.Health?.Status ?? 'none')) return false;
     if (f.network?.length && !f.network.includes(d.hostConfig.NetworkMode ?? '')) return false;
+    if (f.volume?.length && !f.volume.some((v) => (d.mounts ?? []).some((m) => m.destination === v || (m.name || m.source) === v))) return false;
     return true;
   });
   return opts.limit > 0 ? docs.slice(0, opts.limit) : docs;

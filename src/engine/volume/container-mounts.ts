@@ -53,7 +53,7 @@ export class ContainerMounts {
     for (const m of hc.Mounts ?? []) add(parseMountSpec(m));
     const tmpfs = new Set(Object.keys(hc.Tmpfs ?? {}).map((d) => path.posix.normalize(d)));
     for (const dst of Object.keys(config.Volumes ?? {})) {
-      const d = path.posix.normalize(dst);
+      const d = path.posix.normalize(dst).replace(/(.)\/+$/, '$1');
       if (!d.startsWith('/')) throw new InvalidParameterError(`invalid mount config for type "volume": invalid mount path: '${dst}' mount path must be absolute`);
       if (explicit.has(d) || tmpfs.has(d) || byDest.has(d)) continue;
       byDest.set(d, { type: 'volume', name: '', source: '', destination: d, driver: 'local', mode: '', rw: true, propagation: '', copyData: true, anonymous: true });

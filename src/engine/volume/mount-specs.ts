@@ -33,6 +33,11 @@ export type MountRequest = MountRecord & { volumeLabels?: Record<string, string>
 const PROPAGATION = new Set(['shared', 'rshared', 'slave', 'rslave', 'private', 'rprivate']);
 const LABEL_MODES = new Set(['z', 'Z']);
 
+/** Go's path.Clean: normalized, no trailing slash. */
+function clean(p: string): string {
+  return path.posix.normalize(p).replace(/(.)\/+$/, '$1');
+}
+
 function mountConfigError(type: string, msg: string): InvalidParameterError {
   return new InvalidParameterError(`invalid mount config for type "${type}": ${msg}`);
 }
@@ -40,7 +45,7 @@ function mountConfigError(type: string, msg: string): InvalidParameterError {
 function checkDestination(type: string, dst: string): void {
   if (!dst) throw mountConfigError(type, 'field Target must not be empty');
   if (!dst.startsWith('/')) throw mountConfigError(type, `invalid mount path: '${dst}' mount path must be absolute`);
-  if (path.posix.normalize(dst) === '/') throw mountConfigError(type, "invalid specification: destination can't be '/'");
+  if (clean(dst) === '/') throw mountConfigError(type, "invalid specification: destination can't be '/'");
 }
 
 /** Docker's -v mode list: rw|ro, z|Z, nocopy, one propagation; anything else is "invalid mode". */
@@ -86,12 +91,12 @@ export function parseBind(raw: string): MountRequest {
   if (type === 'bind') {
     if (m.nocopy) throw new InvalidParameterError(`invalid mode: ${mode}`);
     return {
-      type, name: '', source: path.posix.normalize(src), destination: path.posix.normalize(dst), driver: '', mode, rw: m.rw,
+      type, name: '', source: clean(src), destination: clean(dst), driver: '', mode, rw: m.rw,
       propagation: m.propagation || 'rprivate', copyData: false, anonymous: false, createSource: true,
     };
   }
   return {
-    type, name: src, source: '', destination: path.posix.normalize(dst), driver: 'local', mode, rw: m.rw,
+    type, name: src, source: '', destination: clean(dst), driver: 'local', mode, rw: m.rw,
     propagation: m.propagation, copyData: !m.nocopy, anonymous: !src,
   };
 }
@@ -101,7 +106,7 @@ export function parseMountSpec(mnt: Mount): MountRequest {
   const type = mnt.Type ?? '';
   const dst = mnt.Target ?? '';
   checkDestination(type, dst);
-  const destination = path.posix.normalize(dst);
+  const destination = clean(dst);
   const rw = !mnt.ReadOnly;
   switch (type) {
     case 'bind': {
@@ -113,7 +118,7 @@ export function parseMountSpec(mnt: Mount): MountRequest {
       if (mnt.TmpfsOptions) throw mountConfigError(type, 'field TmpfsOptions must not be specified');
       if (!src.startsWith('/')) throw mountConfigError(type, `invalid mount path: '${src}' mount path must be absolute`);
       return {
-        type, name: '', source: path.posix.normalize(src), destination, driver: '', mode: '', rw,
+        type, name: '', source: clean(src), destination, driver: '', mode: '', rw,
         propagation: prop || 'rprivate', copyData: false, anonymous: false, nonRecursive: !!mnt.BindOptions?.NonRecursive,
       };
     }

@@ -1,4 +1,4 @@
-import type { CommandDef } from '../../command';
+import { StatusError, type CommandDef } from '../../command';
 import { get } from '../../flagset';
 import { parseFilters } from '../../opts/filters';
 import { humanSize } from '../../units';
@@ -6,7 +6,8 @@ import { confirm } from '../confirm';
 
 /**
  * berth speaks API 1.41, where the daemon prunes every unused local volume (1.42 made it
- * anonymous-only unless all=true): the docker CLI 28 then prints the "all" warning, as here.
+ * anonymous-only unless all=true): the docker CLI 28 then prints the "all" warning, and
+ * refuses --all, which needs 1.42. So does berth.
  */
 export const command: CommandDef = {
   usage: '[OPTIONS]',
@@ -18,6 +19,7 @@ export const command: CommandDef = {
   ],
   args: { max: 0 },
   async run(ctx, v) {
+    if (get.bool(v, 'all')) throw new StatusError('"--all" requires API version 1.42, but the Docker daemon API version is 1.41', 1);
     const warning = 'WARNING! This will remove all local volumes not used by at least one container.';
     if (!get.bool(v, 'force') && !(await confirm(ctx, `${warning}\nAre you sure you want to continue?`))) return 0;
     const r = await ctx.client().volumePrune(parseFilters(get.list(v, 'filter')));
