@@ -49,9 +49,8 @@ async function main(): Promise<void> {
   const health = new HealthMonitor(runtime, registry, events);
   const localVolumes = new LocalVolumes(new VolumesTable(db), opts.dataRoot);
   await localVolumes.open();
-  let volumeService: VolumeService | null = null;
-  const mounts = new ContainerMounts(localVolumes, registry, (name) => volumeService?.created(name));
-  volumeService = new VolumeService(localVolumes, mounts, events);
+  const mounts = new ContainerMounts(localVolumes, registry, events);
+  const volumeService = new VolumeService(localVolumes, mounts, events);
   const deps: ContainerDeps = {
     registry, images, layers, runtime, events, health, volumes: mounts,
     monitors: new MonitorTable(),

@@ -44,6 +44,8 @@ describe('volumes', () => {
         assert.equal(m.Destination, '/pepe');
         assert.equal(m.Driver, 'local');
         assert.equal(m.RW, true);
+        assert.equal(m.Mode, '');
+        assert.equal(m.Propagation, '');
         assert.ok(existsSync(path.join(m.Source, 'foobar')), 'the file is in the volume on the host');
         // ps shows the volume in its MOUNTS column
         assert.match(await okRun(cli, ['ps', '-a', '--filter', `name=${c1}`, '--format', '{{.Mounts}}']), new RegExp(`^${(m.Name ?? '').slice(0, 12)}`));
@@ -59,7 +61,7 @@ describe('volumes', () => {
         assert.equal(await okRun(cli, ['run', '--name', ctr, '-v', `${dir}:/pepe`, 'busybox', 'sh', '-c', 'cat /pepe/hello.txt; echo back > /pepe/out']), 'from the host\n');
         assert.ok(existsSync(path.join(dir, 'out')));
         const [m] = JSON.parse(await inspectField(cli, ctr, '{{json .Mounts}}')) as MountJson[];
-        assert.deepEqual({ Type: m.Type, Source: m.Source, Destination: m.Destination, RW: m.RW, Propagation: m.Propagation }, { Type: 'bind', Source: dir, Destination: '/pepe', RW: true, Propagation: 'rprivate' });
+        assert.deepEqual({ Type: m.Type, Source: m.Source, Destination: m.Destination, Mode: m.Mode, RW: m.RW, Propagation: m.Propagation }, { Type: 'bind', Source: dir, Destination: '/pepe', Mode: '', RW: true, Propagation: 'rprivate' });
         await okRun(cli, ['rm', ctr]);
         const missing = path.join(dir, 'made', 'by', 'v');
         await okRun(cli, ['run', '--rm', '-v', `${missing}:/x`, 'busybox', 'true']);
@@ -75,6 +77,8 @@ describe('volumes', () => {
         assert.equal(m.Type, 'volume');
         assert.equal(m.Name, vol);
         assert.equal(m.Destination, '/app');
+        assert.equal(m.Mode, 'z');
+        assert.equal(m.Driver, 'local');
         const [v] = JSON.parse(await okRun(cli, ['volume', 'inspect', vol])) as { Name: string; Driver: string; Mountpoint: string; Scope: string; CreatedAt: string; Labels: unknown }[];
         assert.equal(v.Name, vol);
         assert.equal(v.Driver, 'local');
@@ -140,6 +144,16 @@ describe('volumes', () => {
     // plain rm keeps the anonymous volume; --rm did remove its own
     const after = (await okRun(d.berth.bind(d), ['volume', 'ls', '-q'])).split('\n').filter(Boolean);
     assert.deepEqual(after.filter((v) => !before.includes(v)), [m.Name]);
+  });
+
+  it('volume events: create, mount, unmount, destroy', T, async () => {
+    const d = daemon();
+    const berth = d.berth.bind(d);
+    const since = String(Math.floor(Date.now() / 1000) - 1);
+    await okRun(berth, ['run', '--rm', '-v', 'evvol:/data', 'busybox', 'true']);
+    await okRun(berth, ['volume', 'rm', 'evvol']);
+    const out = await okRun(berth, ['events', '--since', since, '--until', String(Math.floor(Date.now() / 1000) + 1), '--filter', 'type=volume', '--format', '{{.Action}} {{.Actor.ID}}']);
+    assert.deepEqual(out.split('\n').filter((l) => l.endsWith(' evvol')), ['create evvol', 'mount evvol', 'unmount evvol', 'destroy evvol']);
   });
 
   it('volume prune removes only the volumes no container uses', T, async () => {

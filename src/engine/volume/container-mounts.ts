@@ -6,6 +6,7 @@ import { scopedJoin } from '../../util/archive';
 import { InvalidParameterError, NotFoundError } from '../../util/errors';
 import { newId } from '../../util/ids';
 import type { VolumeStore } from '../../volume';
+import type { EventBus } from '../events/bus';
 import { copyTree, isEmptyDir } from '../../volume';
 import type { MountRecord, MountRequest } from './mount-specs';
 import { parseBind, parseMountSpec, parseVolumesFrom } from './mount-specs';
@@ -28,7 +29,7 @@ export class ContainerMounts {
   constructor(
     private readonly store: VolumeStore,
     private readonly containers: { tryGet(ref: string): MountOwner | null; all(): MountOwner[] },
-    private readonly onVolumeCreated: (name: string) => void,
+    private readonly events: Pick<EventBus, 'publish'>,
   ) {}
 
   /** Docker's registerMountPoints: volumes-from, then anonymous volumes, then binds and mounts over them. */
@@ -88,7 +89,7 @@ export class ContainerMounts {
       labels: rec.anonymous ? { [ANONYMOUS_LABEL]: '', ...(volumeLabels ?? {}) } : volumeLabels ?? {},
       options: volumeOptions ?? null,
     });
-    if (!known) this.onVolumeCreated(name);
+    if (!known) this.events.publish('volume', 'create', name, { driver: v.driver });
     return { ...rec, name, source: v.mountpoint, driver: v.driver };
   }
 
@@ -121,6 +122,11 @@ export class ContainerMounts {
       } else if (!(await exists(source))) {
         throw new InvalidParameterError(`invalid mount config for type "bind": bind source path does not exist: ${source}`);
       }
+      if (m.type === 'volume') {
+        this.events.publish('volume', 'mount', m.name, {
+          container: owner.id, destination: m.destination, driver: m.driver, propagation: m.propagation, 'read/write': String(m.rw),
+        });
+      }
       const opts = [m.nonRecursive ? 'bind' : 'rbind', m.rw ? 'rw' : 'ro'];
       opts.push(m.propagation || 'rprivate');
       specs.push({ destination: m.destination, type: 'bind', source, options: opts });
@@ -129,9 +135,10 @@ export class ContainerMounts {
   }
 
   /** After an exit: unmounts the volumes (tmpfs, devices) that no running container uses any more. */
-  async release(owner: MountOwner): Promise<void> {
+  async release(owner: MountOwner, announce = true): Promise<void> {
     for (const m of owner.mounts ?? []) {
       if (m.type !== 'volume') continue;
+      if (announce) this.events.publish('volume', 'unmount', m.name, { container: owner.id, driver: m.driver });
       if (this.users(m.name).some((c) => c.state.Running && c.id !== owner.id)) continue;
       await this.store.unmount(m.name).catch(() => undefined);
     }
@@ -139,7 +146,7 @@ export class ContainerMounts {
 
   /** After `rm`: unmounts, and with `rm -v` removes the anonymous volumes nobody else uses. */
   async removed(owner: MountOwner, removeAnonymous: boolean): Promise<void> {
-    await this.release(owner);
+    await this.release(owner, false); // its exit announced the unmount already
     if (!removeAnonymous) return;
     for (const m of owner.mounts ?? []) {
       if (m.type !== 'volume' || !m.anonymous) continue;

@@ -10,6 +10,8 @@ test('-v specs: named, bind, anonymous, modes and Docker\'s errors', () => {
   const named = parseBind('data:/var/lib/x:ro');
   assert.deepEqual([named.type, named.name, named.destination, named.rw, named.copyData, named.anonymous], ['volume', 'data', '/var/lib/x', false, true, false]);
   assert.equal(parseBind('data:/x:nocopy').copyData, false);
+  assert.equal(parseBind('data:/x').mode, 'z');
+  assert.equal(parseBind('data:/x:ro').mode, 'ro');
   const bind = parseBind('/host/dir/:/x:ro,rshared');
   assert.deepEqual([bind.type, bind.source, bind.rw, bind.propagation, bind.createSource], ['bind', '/host/dir', false, 'rshared', true]);
   assert.equal(parseBind('/h:/x').propagation, 'rprivate');
@@ -67,7 +69,7 @@ test('resolve: binds override image volumes, volumes-from first, duplicates refu
   const store = new FakeStore();
   const owners: MountOwner[] = [];
   const created: string[] = [];
-  const cm = new ContainerMounts(store, { tryGet: (r) => owners.find((o) => o.id === r) ?? null, all: () => owners }, (n) => created.push(n));
+  const cm = new ContainerMounts(store, { tryGet: (r) => owners.find((o) => o.id === r) ?? null, all: () => owners }, { publish: (_t, action, id) => { if (action === 'create') created.push(id); } });
   const host = os.tmpdir();
   const mounts = await cm.resolve({ Volumes: { '/img': {}, '/over': {}, '/tmp': {} } }, { Binds: [`${host}:/over:ro`, 'named:/n'], Tmpfs: { '/tmp': '' } });
   const byDest = Object.fromEntries(mounts.map((m) => [m.destination, m]));
@@ -78,7 +80,7 @@ test('resolve: binds override image volumes, volumes-from first, duplicates refu
   assert.equal(byDest['/over'].type, 'bind');
   assert.equal(byDest['/n'].source, '/vols/named/_data');
   assert.deepEqual(created.sort(), [byDest['/img'].name, 'named'].sort());
-  assert.deepEqual(mountPoints([byDest['/n']]), [{ Type: 'volume', Name: 'named', Source: '/vols/named/_data', Destination: '/n', Driver: 'local', Mode: '', RW: true, Propagation: '' }]);
+  assert.deepEqual(mountPoints([byDest['/n']]), [{ Type: 'volume', Name: 'named', Source: '/vols/named/_data', Destination: '/n', Driver: 'local', Mode: 'z', RW: true, Propagation: '' }]);
 
   owners.push({ id: 'c1', mounts, state: { Running: false } });
   const from = await cm.resolve({}, { VolumesFrom: ['c1:ro'] });

@@ -96,7 +96,8 @@ export function parseBind(raw: string): MountRequest {
     };
   }
   return {
-    type, name: src, source: '', destination: clean(dst), driver: 'local', mode, rw: m.rw,
+    // the daemon sets "z" on local volumes without a mode (Moby's setBindModeIfNull)
+    type, name: src, source: '', destination: clean(dst), driver: 'local', mode: mode || 'z', rw: m.rw,
     propagation: m.propagation, copyData: !m.nocopy, anonymous: !src,
   };
 }

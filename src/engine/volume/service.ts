@@ -64,13 +64,8 @@ export class VolumeService implements VolumeBackend {
     const name = req.Name || newId();
     const existed = this.store.get(name);
     const v = await this.store.create(name, { driver, labels: req.Labels ?? {}, options: req.DriverOpts ?? null });
-    if (!existed) this.created(name);
+    if (!existed) this.events.publish('volume', 'create', name, { driver });
     return this.view(v);
-  }
-
-  /** Publishes Docker's volume create event (also for volumes a container's mounts created). */
-  created(name: string): void {
-    this.events.publish('volume', 'create', name, { driver: 'local' });
   }
 
   async inspect(name: string): Promise<Volume> {
