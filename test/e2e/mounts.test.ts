@@ -98,6 +98,11 @@ describe('mounts', () => {
     await okRun(berth, ['cp', 'fsv:/data/onvol', path.join(src, 'back')]);
     assert.equal(readFileSync(path.join(src, 'back'), 'utf8'), 'v\n');
     assert.doesNotMatch(await okRun(berth, ['diff', 'fsv']), /copied/);
+    // a bind-mounted file is read from the host file
+    await okRun(berth, ['create', '--name', 'fsfile', '-v', `${path.join(src, 'copied')}:/etc/bound`, 'busybox', 'true']);
+    await okRun(berth, ['cp', 'fsfile:/etc/bound', path.join(src, 'bound-back')]);
+    assert.equal(readFileSync(path.join(src, 'bound-back'), 'utf8'), 'in\n');
+    await okRun(berth, ['rm', 'fsfile']);
     await okRun(berth, ['commit', 'fsv', 'fsv:1']);
     assert.equal(await okRun(berth, ['run', '--rm', 'fsv:1', 'sh', '-c', 'cat /onlayer; ls /data']), 'l\n');
     await okRun(berth, ['rm', 'fsv']);

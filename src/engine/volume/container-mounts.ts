@@ -1,4 +1,4 @@
-import { promises as fs } from 'node:fs';
+import { promises as fs, statSync } from 'node:fs';
 import * as path from 'node:path';
 import type { ContainerConfig, HostConfig, MountPoint } from '../../api-types';
 import type { SpecMount } from '../../runtime';
@@ -34,6 +34,8 @@ export class ContainerMounts {
 
   /** Docker's registerMountPoints: volumes-from, then anonymous volumes, then binds and mounts over them. */
   async resolve(config: ContainerConfig, hc: HostConfig): Promise<MountRecord[]> {
+    const vd = hc.VolumeDriver;
+    if (vd && vd !== 'local') throw new NotFoundError(`error looking up volume plugin ${vd}: plugin "${vd}" not found`);
     const byDest = new Map<string, MountRequest>();
     for (const spec of hc.VolumesFrom ?? []) {
       const { ref, mode } = parseVolumesFrom(spec);
@@ -176,6 +178,14 @@ export function mountPoints(mounts: MountRecord[] | undefined): MountPoint[] {
   });
 }
 
+function isDirectory(p: string): boolean {
+  try {
+    return statSync(p).isDirectory();
+  } catch {
+    return true; // missing: let the caller report it as for any path
+  }
+}
+
 async function exists(p: string): Promise<boolean> {
   return fs.lstat(p).then(() => true, () => false);
 }
@@ -195,6 +205,10 @@ export function mountFor(mounts: MountRecord[] | undefined, containerPath: strin
     if (!best || m.destination.length > best.destination.length) best = m;
   }
   if (!best) return null;
+  if (clean === best.destination && !isDirectory(best.source)) {
+    // a bind-mounted file: seen from its directory, the last element kept as is
+    return { root: path.dirname(best.source), rel: `/${path.basename(best.source)}`, rw: best.rw };
+  }
   const tail = containerPath.endsWith('/.') ? '/.' : containerPath.endsWith('/') ? '/' : '';
   return { root: best.source, rel: (clean.slice(best.destination.length) || '/') + tail, rw: best.rw };
 }
