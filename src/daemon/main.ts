@@ -79,6 +79,7 @@ async function main(): Promise<void> {
     if (doc && doc.id === id) handleExit(deps, doc).catch((e) => log.error(`exit of ${id}: ${errorMessage(e)}`));
   });
   await recoverContainers(deps, (m) => log.warn(m));
+  await mounts.reconcile();
 
   const containerFs = new ContainerFsService(deps, images);
   const server = createApiServer(

@@ -127,6 +127,11 @@ describe('mounts', () => {
     // the rootfs is unmounted by the removal's background cleanup
     await eventually(async () => hostMountsUnder(path.join(d.dataRoot, 'containers')).length === 0);
     assert.equal(readFileSync(path.join(vdir, 'keepvol', '_data', 'n'), 'utf8'), '42\n');
+    // a start that fails leaves the tmpfs volume unmounted too
+    const failed = await d.berth(['run', '--name', 'failer', '-v', 'tmpvol:/t', 'busybox', '/no/such/cmd']);
+    assert.equal(failed.code, 127, describeResult(failed));
+    assert.deepEqual(hostMountsUnder(vdir), []);
+    await okRun(berth, ['rm', 'failer']);
     await okRun(berth, ['volume', 'rm', 'keepvol', 'tmpvol']);
   });
 });

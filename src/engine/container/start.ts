@@ -35,6 +35,7 @@ export function startContainer(deps: ContainerDeps, doc: ContainerDoc, restartin
       await deps.runtime.create(spec, { tty: !!doc.config.Tty, stdin: !!doc.config.OpenStdin, stdinOnce, logPath: doc.logPath, consoleSize: consoleSize(doc) });
     } catch (e) {
       await deps.layers.unmount(doc.id).catch(() => undefined);
+      await deps.volumes?.release(doc, false).catch(() => undefined);
       throw failed(deps, doc, e);
     }
     // join waiting attach sessions before the process runs, so none of its output is lost

@@ -157,6 +157,21 @@ export class ContainerMounts {
     }
   }
 
+  /**
+   * At daemon start, after recovery: unmounts the volumes (tmpfs, devices) no running
+   * container uses, e.g. mounted for a start that a crash of the daemon cut short.
+   */
+  async reconcile(): Promise<void> {
+    const inUse = new Set<string>();
+    for (const c of this.containers.all()) {
+      if (!c.state.Running) continue;
+      for (const m of c.mounts ?? []) if (m.type === 'volume') inUse.add(m.name);
+    }
+    for (const v of this.store.list()) {
+      if (v.options?.device && !inUse.has(v.name)) await this.store.unmount(v.name).catch(() => undefined);
+    }
+  }
+
   /** The containers (any state) whose mounts name the volume. */
   users(name: string): MountOwner[] {
     return this.containers.all().filter((c) => (c.mounts ?? []).some((m) => m.type === 'volume' && m.name === name));
