@@ -55,6 +55,25 @@ test('a tmpfs volume is mounted at use and unmounted after; an orphan directory 
   fs.rmSync(root, { recursive: true, force: true });
 });
 
+test('a bind device volume shows the host directory while mounted, and removing it never deletes the host data', { skip: process.getuid?.() !== 0 }, async () => {
+  const { root, vols } = fresh();
+  await vols.open();
+  const host = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-vol-host-'));
+  fs.writeFileSync(path.join(host, 'precious'), 'keep');
+  const v = await vols.create('b1', { options: { type: 'none', o: 'bind', device: host } });
+  await vols.mount('b1');
+  assert.equal(fs.readFileSync(path.join(v.mountpoint, 'precious'), 'utf8'), 'keep');
+  await vols.remove('b1');
+  assert.equal(fs.readFileSync(path.join(host, 'precious'), 'utf8'), 'keep');
+  const ro = await vols.create('b2', { options: { type: 'none', o: 'bind,ro', device: host } });
+  await vols.mount('b2');
+  assert.throws(() => fs.writeFileSync(path.join(ro.mountpoint, 'x'), 'x'), /EROFS/);
+  await vols.remove('b2');
+  assert.deepEqual(fs.readdirSync(host), ['precious']);
+  fs.rmSync(host, { recursive: true });
+  fs.rmSync(root, { recursive: true, force: true });
+});
+
 test('copyTree copies files, links (not followed) and modes', async () => {
   const src = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-cp-src-'));
   const dst = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-cp-dst-'));
