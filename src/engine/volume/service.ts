@@ -63,7 +63,7 @@ export class VolumeService implements VolumeBackend {
     if (driver !== 'local') throw new NotFoundError(`error looking up volume plugin ${driver}: plugin "${driver}" not found`);
     const name = req.Name || newId();
     const existed = this.store.get(name);
-    const v = await this.store.create(name, { driver, labels: req.Labels ?? {}, options: req.DriverOpts ?? null });
+    const v = await this.store.create(name, { driver, labels: req.Labels ?? {}, options: req.DriverOpts ?? {} });
     if (!existed) this.events.publish('volume', 'create', name, { driver });
     return this.view(v);
   }
