@@ -98,6 +98,11 @@ describe('mounts', () => {
     await okRun(berth, ['cp', 'fsv:/data/onvol', path.join(src, 'back')]);
     assert.equal(readFileSync(path.join(src, 'back'), 'utf8'), 'v\n');
     assert.doesNotMatch(await okRun(berth, ['diff', 'fsv']), /copied/);
+    // an archive of a parent directory shows the volume's files at the mount point
+    const whole = await d.berth(['cp', 'fsv:/', '-']);
+    assert.equal(whole.code, 0, describeResult(whole));
+    assert.match(whole.stdout, /data\/onvol/);
+    assert.match(whole.stdout, /onlayer/);
     // a bind-mounted file is read from the host file
     await okRun(berth, ['create', '--name', 'fsfile', '-v', `${path.join(src, 'copied')}:/etc/bound`, 'busybox', 'true']);
     await okRun(berth, ['cp', 'fsfile:/etc/bound', path.join(src, 'bound-back')]);

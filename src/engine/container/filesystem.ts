@@ -11,7 +11,7 @@ import { commitContainer } from './commit';
 import type { ContainerDeps } from './deps';
 import { eventAttrs } from './deps';
 import type { ContainerDoc } from './model';
-import { mountFor } from '../volume';
+import { mountFor, mountRedirects } from '../volume';
 
 /** The part of the image store commit needs (LocalImageStore). */
 export interface CommitImages {
@@ -173,7 +173,9 @@ export class ContainerFsService implements ContainerFsBackend {
       // the network files a running container sees are bind mounts of the daemon's copies
       const netFile = NETWORK_FILES[path.posix.normalize(absPath)];
       const source = netFile && doc.state.Running && !fs.lstatSync(hostPath).isSymbolicLink() ? doc[netFile] : hostPath;
-      const tar = packTree(source, { name: stat.name });
+      // mount points under the path show the mounts' files, as in the running container
+      const redirects = mountRedirects(doc.mounts, rootfs);
+      const tar = packTree(source, { name: stat.name, redirect: redirects.size ? (hp) => redirects.get(hp) : undefined });
       tar.once('close', () => void release());
       this.deps.events.publish('container', 'archive-path', doc.id, eventAttrs(doc));
       return { stat, tar };

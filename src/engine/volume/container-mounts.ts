@@ -227,3 +227,22 @@ export function mountFor(mounts: MountRecord[] | undefined, containerPath: strin
   const tail = containerPath.endsWith('/.') ? '/.' : containerPath.endsWith('/') ? '/' : '';
   return { root: best.source, rel: (clean.slice(best.destination.length) || '/') + tail, rw: best.rw };
 }
+
+/**
+ * For archives of a directory holding mount points (cp of "/" or a parent): the host path
+ * where the walk meets each mount's destination → the mount's source, so the archive shows
+ * the volume's files as Docker's does. Nested mounts are keyed under their parent's source.
+ */
+export function mountRedirects(mounts: MountRecord[] | undefined, rootfs: string): Map<string, string> {
+  const list = (mounts ?? []).filter((m) => m.type !== 'tmpfs' && m.source);
+  const out = new Map<string, string>();
+  for (const m of list) {
+    let parent: MountRecord | null = null;
+    for (const o of list) {
+      if (o !== m && m.destination.startsWith(`${o.destination}/`) && (!parent || o.destination.length > parent.destination.length)) parent = o;
+    }
+    const key = parent ? path.join(parent.source, m.destination.slice(parent.destination.length)) : path.join(rootfs, m.destination);
+    out.set(key, m.source);
+  }
+  return out;
+}

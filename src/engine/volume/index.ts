@@ -1,4 +1,4 @@
-export { ContainerMounts, mountFor, mountPoints, ANONYMOUS_LABEL } from './container-mounts';
+export { ContainerMounts, mountFor, mountPoints, mountRedirects, ANONYMOUS_LABEL } from './container-mounts';
 export type { MountOwner } from './container-mounts';
 export type { MountRecord } from './mount-specs';
 export { parseBind, parseMountSpec } from './mount-specs';

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as os from 'node:os';
 import type { VolumeInfo, VolumeStore } from '../../volume';
-import { ContainerMounts, mountFor, mountPoints } from './container-mounts';
+import { ContainerMounts, mountFor, mountPoints, mountRedirects } from './container-mounts';
 import type { MountOwner } from './container-mounts';
 import { parseBind, parseMountSpec, parseVolumesFrom } from './mount-specs';
 
@@ -48,6 +48,7 @@ test('mountFor picks the deepest mount and keeps a trailing separator', () => {
   assert.deepEqual(mountFor(mounts, '/data/sub/'), { root: '/h2', rel: '//', rw: false });
   assert.deepEqual(mountFor(mounts, '/data'), { root: '/h1', rel: '/', rw: true });
   assert.equal(mountFor(mounts, '/database'), null);
+  assert.deepEqual([...mountRedirects([...mounts, parseMountSpec({ Type: 'tmpfs', Target: '/t' })], '/root')], [['/root/data', '/h1'], ['/h1/sub', '/h2']]);
 });
 
 class FakeStore implements VolumeStore {
