@@ -7,7 +7,8 @@ import { describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { CLIS, cliFor, describeResult, inspectField, okRun } from './support/cli';
+import { CLIS, cliBinary, cliFor, describeResult, inspectField, okRun } from './support/cli';
+import { TmuxPty } from './support/tmux-pty';
 import { useDaemon } from './support/daemon';
 
 const T = { timeout: 120000 };
@@ -33,7 +34,15 @@ describe('volumes', () => {
 
       it('-v /pepe is an anonymous volume that --volumes-from shares; inspect shows it under the data-root; rm -v removes it', T, async () => {
         const c1 = `cont1-${name}`;
-        await okRun(cli, ['run', `--name=${c1}`, '-v', '/pepe', 'busybox', 'touch', '/pepe/foobar']);
+        // the notes' line as typed, in a terminal: -ti needs one
+        const pty = new TmuxPty(daemon(), `vol-${name}`);
+        try {
+          await pty.start();
+          await pty.untilHostPrompt(() => pty.type(`${cliBinary(name)} run -ti --name=${c1} -v /pepe busybox touch /pepe/foobar; echo "rc=$?"`));
+          await pty.waitFor(/^rc=0$/m);
+        } finally {
+          await pty.close();
+        }
         assert.equal(await okRun(cli, ['run', '--rm', `--volumes-from=${c1}`, 'busybox', 'ls', '/pepe']), 'foobar\n');
         const mounts = JSON.parse(await inspectField(cli, c1, '{{json .Mounts}}')) as MountJson[];
         assert.equal(mounts.length, 1);
