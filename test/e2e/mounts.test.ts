@@ -48,8 +48,9 @@ describe('mounts', () => {
         await fails(['run', '--rm', '-v', `ro-${name}:/data:ro`, 'busybox', 'touch', '/data/x'], /Read-only file system/);
         await fails(['run', '--rm', '--mount', `type=bind,source=${dir},target=/d,readonly`, 'busybox', 'touch', '/d/x'], /Read-only file system/);
         assert.ok(!existsSync(path.join(dir, 'x')));
-        const out = await okRun(cli, ['run', '--rm', '--read-only', '--tmpfs', '/tmp', 'busybox', 'sh', '-c',
-          'touch /tmp/ok && echo tmp-ok; touch /root/no 2>&1 || true; grep " /tmp " /proc/mounts | cut -d" " -f3']);
+        // the notes' WordPress line: --read-only -v /run/apache2/ --tmpfs /tmp
+        const out = await okRun(cli, ['run', '--rm', '--read-only', '-v', '/run/apache2/', '--tmpfs', '/tmp', 'busybox', 'sh', '-c',
+          'touch /tmp/ok && touch /run/apache2/pid && echo tmp-ok; touch /root/no 2>&1 || true; grep " /tmp " /proc/mounts | cut -d" " -f3']);
         assert.match(out, /^tmp-ok\n/);
         assert.match(out, /Read-only file system/);
         assert.match(out, /^tmpfs$/m);

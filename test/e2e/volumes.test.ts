@@ -72,6 +72,8 @@ describe('volumes', () => {
         const [m] = JSON.parse(await inspectField(cli, ctr, '{{json .Mounts}}')) as MountJson[];
         assert.deepEqual({ Type: m.Type, Source: m.Source, Destination: m.Destination, Mode: m.Mode, RW: m.RW, Propagation: m.Propagation }, { Type: 'bind', Source: dir, Destination: '/pepe', Mode: '', RW: true, Propagation: 'rprivate' });
         await okRun(cli, ['rm', ctr]);
+        // the notes' long form, trailing slashes and all
+        assert.equal(await okRun(cli, ['run', '--rm', '--mount', `type=bind,source=${dir}/,target=/var/www/html/`, 'busybox', 'cat', '/var/www/html/hello.txt']), 'from the host\n');
         const missing = path.join(dir, 'made', 'by', 'v');
         await okRun(cli, ['run', '--rm', '-v', `${missing}:/x`, 'busybox', 'true']);
         assert.ok(existsSync(missing), '-v created the host directory');
