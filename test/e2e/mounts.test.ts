@@ -8,7 +8,7 @@ import * as assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { eventually } from '../harness';
-import { CLIS, cliFor, describeResult, okRun } from './support/cli';
+import { CLIS, cliFor, describeResult, okRun, spawnCli } from './support/cli';
 import { useDaemon } from './support/daemon';
 
 const T = { timeout: 120000 };
@@ -118,14 +118,16 @@ describe('mounts', () => {
     const d = daemon();
     const berth = d.berth.bind(d);
     await okRun(berth, ['volume', 'create', '-o', 'type=tmpfs', '-o', 'device=tmpfs', '-o', 'o=size=1m', 'tmpvol']);
-    await okRun(berth, ['run', '-d', '--name', 'keeper', '-v', 'keepvol:/data', '-v', 'tmpvol:/t', 'busybox', 'sh', '-c', 'echo 42 > /data/n; echo t > /t/f; sleep 1000']);
+    // a foreground `run -v`, its client attached, when the daemon dies
+    const client = spawnCli(d, 'berth', ['run', '--name', 'keeper', '-v', 'keepvol:/data', '-v', 'tmpvol:/t', 'busybox', 'sh', '-c', 'echo 42 > /data/n; echo t > /t/f; echo written; sleep 1000']);
     const vdir = path.join(d.dataRoot, 'volumes');
-    await eventually(async () => existsSync(path.join(vdir, 'keepvol', '_data', 'n')));
+    await eventually(async () => client.stdout().includes('written'));
     assert.deepEqual(hostMountsUnder(vdir), [path.join(vdir, 'tmpvol', '_data')], 'the tmpfs volume is mounted while used');
     const r = await d.berth(['volume', 'rm', '-f', 'keepvol']);
     assert.notEqual(r.code, 0);
     assert.match(r.stderr, /volume is in use/);
     await d.kill9();
+    await client.exited;
     await d.start();
     assert.equal(await okRun(berth, ['exec', 'keeper', 'cat', '/data/n', '/t/f']), '42\nt\n');
     await okRun(berth, ['rm', '-f', 'keeper']);
