@@ -48,6 +48,9 @@ test('a tmpfs volume is mounted at use and unmounted after; an orphan directory 
   await vols.mount('t1'); // idempotent
   await vols.unmount('t1');
   assert.ok(!isMounted(v.mountpoint));
+  await vols.create('bad', { options: { type: 'tmpfs', device: 'tmpfs', o: 'nosuchopt=1' } });
+  await assert.rejects(vols.mount('bad'), /error while mounting volume '.*bad\/_data': failed to mount local volume: mount tmpfs:.*: invalid argument$/);
+  await vols.remove('bad');
   fs.mkdirSync(path.join(root, 'volumes', 'orphan', '_data'), { recursive: true });
   await vols.open();
   assert.ok(!fs.existsSync(path.join(root, 'volumes', 'orphan')));

@@ -90,7 +90,8 @@ export class LocalVolumes implements VolumeStore {
       // a bind ignores other flags on the first call; read-only takes a remount (mount(8) does this)
       if (bind && flags & 1) berthNative().mount(null, dir, null, flags | 32, null);
     } catch (e) {
-      throw new SystemError(`error while mounting volume '${dir}': failed to mount local volume: mount ${o.device}:${dir}, flags: 0x${flags.toString(16)}, data: ${data}: ${(e as Error).message}`);
+      // the user's options are at fault (EINVAL, ENOENT): a 400, not wrapped as a runtime failure
+      throw new InvalidParameterError(`error while mounting volume '${dir}': failed to mount local volume: mount ${o.device}:${dir}, flags: 0x${flags.toString(16)}, data: ${data}: ${errnoText(e)}`);
     }
     return dir;
   }
@@ -125,4 +126,11 @@ export class LocalVolumes implements VolumeStore {
     if (this.table.get(name)?.options?.device) return -1; // Docker reports no size for mounted volumes
     return treeSize(this.dataDir(name)).catch(() => -1);
   }
+}
+
+/** "invalid argument", as Go prints an errno (the addon's message also names the path). */
+function errnoText(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException).code;
+  const texts: Record<string, string> = { EINVAL: 'invalid argument', ENOENT: 'no such file or directory', EPERM: 'operation not permitted', ENODEV: 'no such device', ENOTBLK: 'block device required' };
+  return (code && texts[code]) || (e as Error).message;
 }

@@ -58,6 +58,16 @@ describe('mounts', () => {
           /tmpfs \/t tmpfs .*size=1024k.*\n1770\n/);
         await okRun(cli, ['volume', 'rm', `ro-${name}`]);
       });
+
+      it('--mount volume-opt creates a tmpfs volume, mounted only while used', T, async () => {
+        const vol = `vopt-${name}`;
+        const out = await okRun(cli, ['run', '--rm', '--mount', `type=volume,src=${vol},dst=/t,volume-opt=type=tmpfs,volume-opt=device=tmpfs,volume-opt=o=size=2m`,
+          'busybox', 'sh', '-c', 'grep " /t " /proc/mounts']);
+        assert.match(out, /^tmpfs \/t tmpfs .*size=2048k/);
+        assert.equal(await okRun(cli, ['volume', 'inspect', '-f', '{{.Options.type}} {{.Options.device}} {{.Options.o}}', vol]), 'tmpfs tmpfs size=2m\n');
+        assert.deepEqual(hostMountsUnder(path.join(daemon().dataRoot, 'volumes')), []);
+        await okRun(cli, ['volume', 'rm', vol]);
+      });
     });
   }
 

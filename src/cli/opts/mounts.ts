@@ -23,6 +23,11 @@ export function splitVolumes(vs: string[]): { volumes: Record<string, Record<str
   return { volumes, binds };
 }
 
+function splitOnce(kv: string): [string, string] {
+  const i = kv.indexOf('=');
+  return i < 0 ? [kv, ''] : [kv.slice(0, i), kv.slice(i + 1)];
+}
+
 /** --mount type=bind,source=/x,target=/y,readonly (a CSV of key=value). */
 export function parseMount(spec: string): Mount {
   const m: Mount = { Type: 'volume' };
@@ -49,12 +54,12 @@ export function parseMount(spec: string): Mount {
       case 'volume-nocopy': (m.VolumeOptions ??= {}).NoCopy = bool(val); break;
       case 'volume-driver': ((m.VolumeOptions ??= {}).DriverConfig ??= {}).Name = val; break;
       case 'volume-label': {
-        const [k, v = ''] = (val ?? '').split('=');
+        const [k, v] = splitOnce(val ?? '');
         ((m.VolumeOptions ??= {}).Labels ??= {})[k] = v;
         break;
       }
       case 'volume-opt': {
-        const [k, v = ''] = (val ?? '').split('=');
+        const [k, v] = splitOnce(val ?? ''); // o=size=2m: the value keeps its own "="
         (((m.VolumeOptions ??= {}).DriverConfig ??= {}).Options ??= {})[k] = v;
         break;
       }

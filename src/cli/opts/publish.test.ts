@@ -33,4 +33,5 @@ test('volumes, mounts, tmpfs', () => {
   assert.deepEqual(splitVolumes(['./d:/x', '../u:/y:ro']).binds, [`${path.resolve('d')}:/x`, `${path.resolve('../u')}:/y:ro`]);
   assert.equal(parseMount('type=bind,src=./m,dst=/m').Source, path.resolve('m'));
   assert.deepEqual(parseMount('type=tmpfs,dst=/t,tmpfs-size=64m').TmpfsOptions, { SizeBytes: 64 * 1024 * 1024 });
+  assert.deepEqual(parseMount('src=v,dst=/t,volume-opt=o=size=2m,volume-opt=type=tmpfs').VolumeOptions?.DriverConfig?.Options, { o: 'size=2m', type: 'tmpfs' });
 });
