@@ -167,22 +167,33 @@ describe('volumes', () => {
     assert.deepEqual(out.split('\n').filter((l) => l.endsWith(' evvol')), ['create evvol', 'mount evvol', 'unmount evvol', 'destroy evvol']);
   });
 
-  it('volume prune removes only the volumes no container uses', T, async () => {
+  it('volume prune removes only the volumes no container uses: anonymous ones by default with berth, all with -a or the docker CLI', T, async () => {
     const d = daemon();
     const berth = d.berth.bind(d);
     await okRun(berth, ['volume', 'create', 'prune-free']);
     await okRun(berth, ['volume', 'create', '--label', 'keep=1', 'prune-labelled']);
-    await okRun(berth, ['create', '--name', 'prune-user', '-v', 'prune-used:/data', 'busybox', 'true']);
-    const filtered = await okRun(berth, ['volume', 'prune', '-f', '--filter', 'label=keep=1']);
-    assert.match(filtered, /^Deleted Volumes:\nprune-labelled\n\nTotal reclaimed space: /);
+    await okRun(berth, ['create', '--name', 'prune-user', '-v', 'prune-used:/data', '-v', '/anon-used', 'busybox', 'true']);
+    await okRun(berth, ['run', '--name', 'prune-gone', '-v', '/anon-free', 'busybox', 'true']);
+    const anonFree = JSON.parse(await inspectField(berth, 'prune-gone', '{{json .Mounts}}'))[0].Name as string;
+    await okRun(berth, ['rm', 'prune-gone']);
+    const ls = async (): Promise<string[]> => (await okRun(berth, ['volume', 'ls', '-q'])).split('\n').filter(Boolean);
+    // berth without -a: the Docker 23+ default, anonymous volumes only
+    const plain = await berth(['volume', 'prune'], { input: 'y\n' });
+    assert.equal(plain.code, 0, describeResult(plain));
+    assert.match(plain.stdout, /WARNING! This will remove anonymous local volumes not used by at least one container\./);
+    assert.match(plain.stdout, new RegExp(`\\[y/N\\] Deleted Volumes:\n${anonFree}\n\nTotal reclaimed space: `));
+    assert.ok((await ls()).includes('prune-free'));
+    // -a with a label filter
+    assert.match(await okRun(berth, ['volume', 'prune', '-a', '-f', '--filter', 'label=keep=1']), /^Deleted Volumes:\nprune-labelled\n\nTotal reclaimed space: /);
+    // the docker CLI 28 speaks 1.41 to berthd, where prune means every unused volume, and says so
     const r = await d.docker(['volume', 'prune'], { input: 'y\n' });
     assert.equal(r.code, 0, describeResult(r));
     assert.match(r.stdout, /WARNING! This will remove all local volumes not used by at least one container\./);
     assert.match(r.stdout, /prune-free/);
     assert.doesNotMatch(r.stdout, /prune-used/);
-    const left = (await okRun(berth, ['volume', 'ls', '-q'])).split('\n');
+    const left = await ls();
     assert.ok(left.includes('prune-used'));
-    assert.ok(!left.includes('prune-free'));
-    await okRun(berth, ['rm', 'prune-user']);
+    assert.equal(left.length, 2, `the used named and anonymous volumes stay: ${left}`);
+    await okRun(berth, ['rm', '-v', 'prune-user']);
   });
 });

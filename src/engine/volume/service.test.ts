@@ -75,4 +75,8 @@ test('prune removes the unused ones (with label filters); usage counts links', a
   assert.deepEqual(await svc.prune({}), { VolumesDeleted: ['lab'], SpaceReclaimed: 3 });
   assert.deepEqual(await svc.prune({}), { VolumesDeleted: null, SpaceReclaimed: 0 });
   await assert.rejects(svc.prune({ until: ['1h'] }), /invalid filter 'until'/);
+  await svc.create({ Name: 'named' });
+  await svc.create({ Name: 'anon', Labels: { 'com.docker.volume.anonymous': '' } });
+  assert.deepEqual((await svc.prune({ all: ['false'] })).VolumesDeleted, ['anon']);
+  await assert.rejects(svc.prune({ all: ['maybe'] }), /invalid filter 'all=maybe'/);
 });

@@ -5,6 +5,7 @@ import type { VolumeInfo, VolumeStore } from '../../volume';
 import type { Filters, VolumeBackend } from '../backends';
 import type { EventBus } from '../events/bus';
 import type { ContainerMounts } from './container-mounts';
+import { ANONYMOUS_LABEL } from './container-mounts';
 
 const LIST_FILTERS = new Set(['dangling', 'name', 'label', 'driver']);
 const PRUNE_FILTERS = new Set(['label', 'label!', 'all']);
@@ -85,14 +86,21 @@ export class VolumeService implements VolumeBackend {
     this.events.publish('volume', 'destroy', name, { driver: v.driver });
   }
 
-  /** API 1.41 semantics: every unused local volume (1.42 made it anonymous-only unless all=true). */
+  /**
+   * API 1.41 semantics: every unused local volume. An explicit all=false filter asks for the
+   * 1.42 behaviour, anonymous volumes only (what the berth CLI sends without -a).
+   */
   async prune(filters: Filters): Promise<VolumePruneResponse> {
     for (const k of Object.keys(filters)) if (!PRUNE_FILTERS.has(k)) throw new InvalidParameterError(`invalid filter '${k}'`);
+    const all = filters.all?.length ? filters.all[filters.all.length - 1].toLowerCase() : 'true';
+    if (!['true', 'false', '1', '0'].includes(all)) throw new InvalidParameterError(`invalid filter 'all=${all}'`);
+    const anonymousOnly = all === 'false' || all === '0';
     const deleted: string[] = [];
     let reclaimed = 0;
     for (const v of this.store.list()) {
       if (filters.label?.length && !filters.label.every((l) => labelMatch(v.labels, l))) continue;
       if (filters['label!']?.length && filters['label!'].some((l) => labelMatch(v.labels, l))) continue;
+      if (anonymousOnly && !(ANONYMOUS_LABEL in v.labels)) continue;
       if (this.mounts.users(v.name).length) continue;
       const size = await this.store.size(v.name);
       try {

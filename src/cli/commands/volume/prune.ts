@@ -5,9 +5,9 @@ import { humanSize } from '../../units';
 import { confirm } from '../confirm';
 
 /**
- * berth speaks API 1.41, where the daemon prunes every unused local volume (1.42 made it
- * anonymous-only unless all=true): the docker CLI 28 then prints the "all" warning, and
- * refuses --all, which needs 1.42. So does berth.
+ * As Docker 23+ users know it: anonymous volumes only, or every unused one with -a. berthd
+ * speaks API 1.41, where a plain prune removes every unused volume (what the docker CLI 28
+ * gets, with its "all" warning), so berth asks with an explicit all=false|true filter.
  */
 export const command: CommandDef = {
   usage: '[OPTIONS]',
@@ -19,10 +19,15 @@ export const command: CommandDef = {
   ],
   args: { max: 0 },
   async run(ctx, v) {
-    if (get.bool(v, 'all')) throw new StatusError('"--all" requires API version 1.42, but the Docker daemon API version is 1.41', 1);
-    const warning = 'WARNING! This will remove all local volumes not used by at least one container.';
+    const all = get.bool(v, 'all');
+    const filters = parseFilters(get.list(v, 'filter'));
+    if (all && filters.all) throw new StatusError('conflicting options: cannot specify both --all and --filter all=1', 1);
+    filters.all ??= [all ? 'true' : 'false'];
+    const warning = filters.all.includes('true') || filters.all.includes('1')
+      ? 'WARNING! This will remove all local volumes not used by at least one container.'
+      : 'WARNING! This will remove anonymous local volumes not used by at least one container.';
     if (!get.bool(v, 'force') && !(await confirm(ctx, `${warning}\nAre you sure you want to continue?`))) return 0;
-    const r = await ctx.client().volumePrune(parseFilters(get.list(v, 'filter')));
+    const r = await ctx.client().volumePrune(filters);
     if (r.VolumesDeleted?.length) ctx.out.write(`Deleted Volumes:\n${r.VolumesDeleted.join('\n')}\n\n`);
     ctx.out.write(`Total reclaimed space: ${humanSize(r.SpaceReclaimed ?? 0)}\n`);
     return 0;
