@@ -1,5 +1,6 @@
 import type { ContainerSummary } from './container';
 import type { ImageSummary } from './image';
+import type { Volume } from './volume';
 
 export interface VersionComponent { Name: string; Version: string; Details?: Record<string, string> }
 
@@ -102,16 +103,8 @@ export interface DiskUsage {
   BuilderSize?: number;
 }
 
-export interface DiskUsageVolume {
-  Name: string;
-  Driver: string;
-  Mountpoint: string;
-  CreatedAt?: string;
-  Labels: Record<string, string> | null;
-  Scope: string;
-  Options: Record<string, string> | null;
-  UsageData: { Size: number; RefCount: number } | null;
-}
+/** GET /system/df lists volumes as GET /volumes does, with UsageData filled in. */
+export type DiskUsageVolume = Volume;
 
 export interface DiskUsageBuildCache {
   ID: string; Parent?: string; Type: string; Description: string; InUse: boolean; Shared: boolean; Size: number;

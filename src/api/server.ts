@@ -13,6 +13,7 @@ import { execRoutes } from './routes/exec';
 import { imageRoutes } from './routes/images';
 import { diskUsageRoutes, fallbackRoutes } from './routes/disk-usage';
 import { networkRoutes } from './routes/networks';
+import { volumeRoutes } from './routes/volumes';
 
 export type { ServerInfo } from './context';
 
@@ -23,7 +24,7 @@ export interface ApiServerOptions {
 
 export const ALL_ROUTES: readonly Route[] = [
   ...systemRoutes, ...containerRoutes, ...containerIoRoutes, ...containerFsRoutes, ...execRoutes, ...imageRoutes,
-  ...diskUsageRoutes, ...networkRoutes,
+  ...diskUsageRoutes, ...networkRoutes, ...volumeRoutes,
 ];
 
 interface RouteStore { handler: Handler }

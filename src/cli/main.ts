@@ -30,6 +30,10 @@ const NETWORK: Record<string, Loader> = {
   create: c('network/create'), ls: c('network/ls'), list: c('network/ls'), inspect: c('network/inspect'),
   rm: c('network/rm'), remove: c('network/rm'), prune: c('network/prune'), connect: c('network/connect'), disconnect: c('network/disconnect'),
 };
+const VOLUME: Record<string, Loader> = {
+  create: c('volume/create'), ls: c('volume/ls'), list: c('volume/ls'), inspect: c('volume/inspect'),
+  rm: c('volume/rm'), remove: c('volume/rm'), prune: c('volume/prune'),
+};
 const TOP: Record<string, Loader> = {
   run: CONTAINER.run, create: CONTAINER.create, start: CONTAINER.start, stop: CONTAINER.stop, kill: CONTAINER.kill,
   restart: CONTAINER.restart, rm: CONTAINER.rm, ps: CONTAINER.ls, inspect: c('system/inspect'), logs: CONTAINER.logs,
@@ -38,7 +42,7 @@ const TOP: Record<string, Loader> = {
   diff: CONTAINER.diff, export: CONTAINER.export, cp: CONTAINER.cp, commit: CONTAINER.commit,
   import: IMAGE.import, images: IMAGE.ls, save: IMAGE.save, load: IMAGE.load, tag: IMAGE.tag, rmi: IMAGE.rm, history: IMAGE.history, version: c('system/version'), info: c('system/info'),
 };
-const GROUPS: Record<string, Record<string, Loader>> = { container: CONTAINER, image: IMAGE, network: NETWORK, system: SYSTEM };
+const GROUPS: Record<string, Record<string, Loader>> = { container: CONTAINER, image: IMAGE, network: NETWORK, volume: VOLUME, system: SYSTEM };
 
 const GLOBAL: FlagSpec[] = [
   { name: 'host', short: 'H', kind: 'list', help: 'Daemon socket to connect to' },
@@ -55,7 +59,7 @@ const GLOBAL: FlagSpec[] = [
 ];
 
 function topHelp(): string {
-  return `Usage:  berth [OPTIONS] COMMAND\n\nA container engine speaking the Docker Engine API\n\nCommands:\n  ${Object.keys(TOP).join('\n  ')}\n\nManagement Commands:\n  container   Manage containers\n  image       Manage images\n  network     Manage networks\n  system      Manage Docker\n`;
+  return `Usage:  berth [OPTIONS] COMMAND\n\nA container engine speaking the Docker Engine API\n\nCommands:\n  ${Object.keys(TOP).join('\n  ')}\n\nManagement Commands:\n  container   Manage containers\n  image       Manage images\n  network     Manage networks\n  system      Manage Docker\n  volume      Manage volumes\n`;
 }
 
 function plural(n: number): string { return n === 1 ? 'argument' : 'arguments'; }

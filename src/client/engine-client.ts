@@ -10,7 +10,8 @@ import type {
   ContainerCreateRequest, ContainerCreateResponse, ContainerInspect, ContainerPruneResponse,
   ContainerStats, ContainerSummary, ContainerTopResponse, ContainerWaitResponse, EventMessage,
   DiskUsage, ExecCreateRequest, ExecInspect, ExecStartRequest, ImageDeleteResponseItem, ImageHistoryItem, ImageInspect,
-  ImagePruneResponse, ImageSummary, ProgressMessage, SystemInfo, SystemVersion,
+  ImagePruneResponse, ImageSummary, ProgressMessage, SystemInfo, SystemVersion, Volume, VolumeCreateRequest, VolumeListResponse,
+  VolumePruneResponse,
 } from '../api-types';
 import { hostFromEnv, parseHost, type Endpoint } from './endpoint';
 import { jsonLines } from './json-stream';
@@ -170,6 +171,19 @@ export class EngineClient {
   }
   execInspect(execId: string): Promise<ExecInspect> { return this.transport.json('GET', `/exec/${enc(execId)}/json`); }
 
+  // ---- volumes
+  volumeList(filters?: Filters): Promise<VolumeListResponse> {
+    return this.transport.json('GET', '/volumes', { query: { filters: encodeFilters(filters) } });
+  }
+  volumeCreate(body: VolumeCreateRequest): Promise<Volume> { return this.transport.json('POST', '/volumes/create', { json: body }); }
+  volumeInspect(name: string): Promise<Volume> { return this.transport.json('GET', `/volumes/${enc(name)}`); }
+  async volumeRemove(name: string, force = false): Promise<void> {
+    await this.transport.call('DELETE', `/volumes/${enc(name)}`, { query: { force: force || undefined } });
+  }
+  volumePrune(filters?: Filters): Promise<VolumePruneResponse> {
+    return this.transport.json('POST', '/volumes/prune', { query: { filters: encodeFilters(filters) } });
+  }
+
   // ---- images
   imageList(o: ImageListOptions = {}): Promise<ImageSummary[]> {
     return this.transport.json('GET', '/images/json', { query: { all: o.all || undefined, digests: o.digests || undefined, filters: encodeFilters(o.filters) } });
@@ -203,9 +217,6 @@ export class EngineClient {
   }
   imageHistory(name: string): Promise<ImageHistoryItem[]> { return this.transport.json('GET', `/images/${enc(name)}/history`); }
   systemDiskUsage(): Promise<DiskUsage> { return this.transport.json('GET', '/system/df'); }
-  volumePrune(filters?: Filters): Promise<{ VolumesDeleted: string[] | null; SpaceReclaimed: number }> {
-    return this.transport.json('POST', '/volumes/prune', { query: { filters: encodeFilters(filters) } });
-  }
   buildPrune(filters?: Filters, all = false): Promise<{ CachesDeleted: string[] | null; SpaceReclaimed: number }> {
     return this.transport.json('POST', '/build/prune', { query: { filters: encodeFilters(filters), all: all || undefined } });
   }

@@ -13,13 +13,14 @@ import {
   SystemService, handleExit, recoverContainers,
   ContainerNetworking, NetworkRegistry, NetworkService, ensureDefaultNetworks,
 } from '../engine';
-import { ContainerFsService, DiskUsageService } from '../engine';
+import { ContainerFsService, ContainerMounts, DiskUsageService, VolumeService } from '../engine';
 import type { ContainerDeps, DaemonFacts } from '../engine';
 import { LocalImageStore } from '../image';
 import { OverlayLayerStore } from '../layer';
 import { DOCKER_DEFAULT_POOLS, NetavarkNetworks, PortAllocator, parseAddressPool } from '../network';
 import { ConmonRuntime, readHostFacts } from '../runtime';
-import { ContainersTable, EventsTable, NetworksTable, containersSchema, eventsSchema, imagesSchema, layersSchema, networksSchema, openDatabase } from '../store';
+import { ContainersTable, EventsTable, NetworksTable, VolumesTable, containersSchema, eventsSchema, imagesSchema, layersSchema, networksSchema, volumesSchema, openDatabase } from '../store';
+import { LocalVolumes } from '../volume';
 import { errorMessage } from '../util/errors';
 import { parseDaemonFlags } from './flags';
 import { lockRoots } from './lock';
@@ -34,7 +35,7 @@ async function main(): Promise<void> {
   for (const dir of [opts.dataRoot, opts.execRoot]) mkdirSync(dir, { recursive: true, mode: 0o711 });
   const unlock = lockRoots([path.join(opts.dataRoot, 'berthd.lock'), opts.pidfile]);
 
-  const db = openDatabase(path.join(opts.dataRoot, 'berth.db'), [containersSchema, imagesSchema, layersSchema, networksSchema]);
+  const db = openDatabase(path.join(opts.dataRoot, 'berth.db'), [containersSchema, imagesSchema, layersSchema, networksSchema, volumesSchema]);
   const eventsDb = openDatabase(path.join(opts.dataRoot, 'events.db'), [eventsSchema], { durable: false });
   const host = readHostFacts();
   const runtimes = Object.fromEntries(Object.entries(RUNTIME_PATHS).filter(([, p]) => existsSync(p)));
@@ -48,6 +49,10 @@ async function main(): Promise<void> {
   const events = new EventBus(new EventsTable(eventsDb));
   const registry = new ContainerRegistry(new ContainersTable(db));
   const health = new HealthMonitor(runtime, registry, events);
+  const localVolumes = new LocalVolumes(new VolumesTable(db), opts.dataRoot);
+  await localVolumes.open();
+  const mounts = new ContainerMounts(localVolumes, registry, events);
+  const volumeService = new VolumeService(localVolumes, mounts, events);
   const networkRegistry = new NetworkRegistry(new NetworksTable(db));
   const netavark = new NetavarkNetworks({ configDir: path.join(opts.execRoot, 'netavark') });
   const networking = new ContainerNetworking(networkRegistry, registry, netavark, new PortAllocator(), path.join(opts.execRoot, 'netns'), (m) => log.warn(m));
@@ -56,7 +61,7 @@ async function main(): Promise<void> {
   const pools = opts.addressPools.length ? opts.addressPools.map(parseAddressPool) : DOCKER_DEFAULT_POOLS;
   const networks = new NetworkService(networkRegistry, registry, networking, events, pools);
   const deps: ContainerDeps = {
-    registry, images, layers, runtime, events, health, network: networking,
+    registry, images, layers, runtime, events, health, network: networking, volumes: mounts,
     monitors: new MonitorTable(),
     cleanups: new PendingWork(),
     dataRoot: opts.dataRoot,
@@ -85,13 +90,14 @@ async function main(): Promise<void> {
   await recoverContainers(deps, (m) => log.warn(m));
   const strayNetns = await networking.collectOrphans();
   if (strayNetns) log.warn(`removed ${strayNetns} network namespace(s) of containers that no longer exist`);
+  await mounts.reconcile();
 
   const containerFs = new ContainerFsService(deps, images);
   const containerService = new ContainerService(deps, (id) => execs.idsOf(id));
   const imageService = new ImageService(images, registry, events, new ImageArchives(images, layers, events, path.join(opts.dataRoot, 'content', 'tmp')));
-  const diskUsage = new DiskUsageService(images, imageService, containerService);
+  const diskUsage = new DiskUsageService(images, imageService, containerService, () => volumeService.usage());
   const server = createApiServer(
-    { containers: containerService, containerFs, execs, images: imageService, diskUsage, networks, system: new SystemService(facts, registry, images, events) },
+    { containers: containerService, containerFs, execs, images: imageService, diskUsage, networks, system: new SystemService(facts, registry, images, events), volumes: volumeService },
     { version: VERSION, apiVersion: API_VERSION, minApiVersion: MIN_API_VERSION, os: 'linux' },
     { log: (m) => log.error(m) },
   );

@@ -4,7 +4,7 @@ import type {
   ContainerStats, ContainerSummary, ContainerTopResponse, ContainerWaitResponse, EventMessage,
   DiskUsage, ExecCreateRequest, ExecInspect, ImageDeleteResponseItem, ImageHistoryItem, ImageInspect, ImagePruneResponse, ImageSummary,
   EndpointSettings, NetworkCreateRequest, NetworkCreateResponse, NetworkPruneResponse, NetworkResource,
-  SystemInfo, SystemVersion,
+  SystemInfo, SystemVersion, Volume, VolumeCreateRequest, VolumeListResponse, VolumePruneResponse,
 } from '../api-types';
 import type { StdioStream, TerminalSize } from '../runtime';
 
@@ -142,6 +142,17 @@ export interface NetworkBackend {
   prune(filters: Filters): Promise<NetworkPruneResponse>;
 }
 
+export interface VolumeBackend {
+  list(filters: Filters): Promise<VolumeListResponse>;
+  create(req: VolumeCreateRequest): Promise<Volume>;
+  inspect(name: string): Promise<Volume>;
+  /** refused (409) while a container uses it; force ignores only a missing volume */
+  remove(name: string, force: boolean): Promise<void>;
+  prune(filters: Filters): Promise<VolumePruneResponse>;
+  /** for GET /system/df: every volume with UsageData {Size, RefCount} */
+  usage(): Promise<Volume[]>;
+}
+
 export interface Backends {
   containers: ContainerBackend;
   /** absent in fakes; the routes answer 501 without it */
@@ -152,4 +163,6 @@ export interface Backends {
   diskUsage?: DiskUsageBackend;
   networks?: NetworkBackend;
   system: SystemBackend;
+  /** absent in fakes; the routes answer 501 without it */
+  volumes?: VolumeBackend;
 }

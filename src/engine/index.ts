@@ -15,3 +15,4 @@ export { SystemService } from './system/service';
 export type { DaemonFacts } from './system/service';
 export { DiskUsageService, type VolumeUsageProvider } from './system/disk-usage';
 export { ContainerNetworking, NetworkRegistry, NetworkService, ensureDefaultNetworks } from './network';
+export { ContainerMounts, VolumeService } from './volume';

@@ -4,3 +4,4 @@ export * from './events';
 export * from './images';
 export * from './layers';
 export * from './networks';
+export * from './volumes';

@@ -1,6 +1,13 @@
+import * as path from 'node:path';
 import type { Mount } from '../../api-types';
+import { ramInBytes } from '../format';
 
 /** -v, --mount and --tmpfs. */
+
+/** The docker CLI makes a source starting with "." absolute (./data, ../x) before sending it. */
+function absoluteIfDotted(src: string): string {
+  return src.startsWith('.') ? path.resolve(src) : src;
+}
 
 /** -v: `/data` alone is an anonymous volume (Config.Volumes); anything with a source is a bind/named volume (Binds). */
 export function splitVolumes(vs: string[]): { volumes: Record<string, Record<string, never>>; binds: string[] } {
@@ -10,10 +17,15 @@ export function splitVolumes(vs: string[]): { volumes: Record<string, Record<str
     const parts = v.split(':');
     if (!v || parts.some((p, i) => p === '' && i < 2)) throw new Error(`invalid spec: ${v}: empty section between colons`);
     if (parts.length === 1) volumes[v] = {};
-    else if (parts.length <= 3) binds.push(v);
+    else if (parts.length <= 3) binds.push([absoluteIfDotted(parts[0]), ...parts.slice(1)].join(':'));
     else throw new Error(`invalid spec: ${v}: too many colons`);
   }
   return { volumes, binds };
+}
+
+function splitOnce(kv: string): [string, string] {
+  const i = kv.indexOf('=');
+  return i < 0 ? [kv, ''] : [kv.slice(0, i), kv.slice(i + 1)];
 }
 
 /** --mount type=bind,source=/x,target=/y,readonly (a CSV of key=value). */
@@ -33,7 +45,7 @@ export function parseMount(spec: string): Mount {
         if (!val || !['bind', 'volume', 'tmpfs', 'npipe'].includes(val)) throw new Error(`invalid field '${field}' must be a key=value pair`);
         m.Type = val as Mount['Type'];
         break;
-      case 'source': case 'src': m.Source = val; break;
+      case 'source': case 'src': m.Source = val === undefined ? val : absoluteIfDotted(val); break;
       case 'target': case 'dst': case 'destination': m.Target = val; break;
       case 'readonly': case 'ro': m.ReadOnly = bool(val); break;
       case 'consistency': m.Consistency = val; break;
@@ -42,16 +54,16 @@ export function parseMount(spec: string): Mount {
       case 'volume-nocopy': (m.VolumeOptions ??= {}).NoCopy = bool(val); break;
       case 'volume-driver': ((m.VolumeOptions ??= {}).DriverConfig ??= {}).Name = val; break;
       case 'volume-label': {
-        const [k, v = ''] = (val ?? '').split('=');
+        const [k, v] = splitOnce(val ?? '');
         ((m.VolumeOptions ??= {}).Labels ??= {})[k] = v;
         break;
       }
       case 'volume-opt': {
-        const [k, v = ''] = (val ?? '').split('=');
+        const [k, v] = splitOnce(val ?? ''); // o=size=2m: the value keeps its own "="
         (((m.VolumeOptions ??= {}).DriverConfig ??= {}).Options ??= {})[k] = v;
         break;
       }
-      case 'tmpfs-size': (m.TmpfsOptions ??= {}).SizeBytes = Number(val); break;
+      case 'tmpfs-size': (m.TmpfsOptions ??= {}).SizeBytes = ramInBytes(val ?? ''); break;
       case 'tmpfs-mode': (m.TmpfsOptions ??= {}).Mode = parseInt(val ?? '', 8); break;
       default: throw new Error(`unexpected key '${key}' in '${field}'`);
     }

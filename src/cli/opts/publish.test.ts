@@ -1,3 +1,4 @@
+import * as path from 'node:path';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parsePublish } from './publish';
@@ -28,4 +29,9 @@ test('volumes, mounts, tmpfs', () => {
   assert.throws(() => parseMount('type=bind,dst=/y'), /source is required/);
   assert.throws(() => parseMount('src=/x'), /target is required/);
   assert.deepEqual(parseTmpfs(['/t:size=1m', '/u']), { '/t': 'size=1m', '/u': '' });
+  // as the docker CLI: sources starting with "." are made absolute, sizes take units
+  assert.deepEqual(splitVolumes(['./d:/x', '../u:/y:ro']).binds, [`${path.resolve('d')}:/x`, `${path.resolve('../u')}:/y:ro`]);
+  assert.equal(parseMount('type=bind,src=./m,dst=/m').Source, path.resolve('m'));
+  assert.deepEqual(parseMount('type=tmpfs,dst=/t,tmpfs-size=64m').TmpfsOptions, { SizeBytes: 64 * 1024 * 1024 });
+  assert.deepEqual(parseMount('src=v,dst=/t,volume-opt=o=size=2m,volume-opt=type=tmpfs').VolumeOptions?.DriverConfig?.Options, { o: 'size=2m', type: 'tmpfs' });
 });

@@ -39,6 +39,7 @@ export async function createContainer(deps: ContainerDeps, name: string | undefi
   if (existing) {
     throw new ConflictError(`Conflict. The container name "/${cleanName}" is already in use by container "${existing}". You have to remove (or rename) that container to be able to reuse that name.`);
   }
+  const mounts = deps.volumes ? await deps.volumes.resolve(config, hostConfig) : undefined;
   hostConfig.NetworkMode ||= 'default';
   hostConfig.RestartPolicy ??= { Name: 'no', MaximumRetryCount: 0 };
   if (!hostConfig.RestartPolicy.Name) hostConfig.RestartPolicy.Name = 'no';
@@ -67,6 +68,7 @@ export async function createContainer(deps: ContainerDeps, name: string | undefi
       hostnamePath: etc.hostname, hostsPath: etc.hosts, resolvConfPath: etc.resolvConf,
       runtime: hostConfig.Runtime,
       network: { ports: {}, networks: endpoints },
+      mounts,
     };
     deps.registry.add(doc);
     deps.events.publish('container', 'create', id, eventAttrs(doc));

@@ -3,6 +3,7 @@ import type { LayerStore } from '../../layer';
 import type { OciRuntime, StdioStream } from '../../runtime';
 import type { EventBus } from '../events/bus';
 import type { ContainerNetworkHooks } from '../network';
+import type { ContainerMounts } from '../volume';
 import type { ContainerDoc } from './model';
 import type { ContainerRegistry } from './registry';
 
@@ -21,6 +22,8 @@ export interface ContainerDeps {
   health: { start(doc: ContainerDoc): void; stop(id: string): void };
   /** networks: endpoints at create, netns + netavark at start, teardown at exit/rm (engine/network) */
   network: ContainerNetworkHooks;
+  /** volumes and mounts (engine/volume); absent in fakes, which then run without mounts */
+  volumes?: ContainerMounts;
   /** file cleanups still running after removals; shutdown waits for them */
   cleanups: PendingWork;
 }

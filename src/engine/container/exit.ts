@@ -41,6 +41,7 @@ export function handleExit(deps: ContainerDeps, doc: ContainerDoc): Promise<void
     deps.cleanups.add(deps.network.teardown(doc));
     if (!restart) {
       await deps.layers.unmount(doc.id).catch(() => undefined);
+      await deps.volumes?.release(doc).catch(() => undefined);
       return;
     }
     const { delay, next } = nextBackoff(mon.backoffMs, Date.now() - mon.startedAtMs);

@@ -11,6 +11,7 @@ import { commitContainer } from './commit';
 import type { ContainerDeps } from './deps';
 import { eventAttrs } from './deps';
 import type { ContainerDoc } from './model';
+import { mountFor, mountRedirects } from '../volume';
 
 /** The part of the image store commit needs (LocalImageStore). */
 export interface CommitImages {
@@ -132,7 +133,11 @@ export class ContainerFsService implements ContainerFsBackend {
   }
 
   private statIn(doc: ContainerDoc, ref: string, rootfs: string, p: string): { stat: ContainerPathStat; hostPath: string; absPath: string } {
-    const { hostPath, absPath } = resolveInRoot(rootfs, p);
+    const resolved = resolveInRoot(rootfs, p);
+    const absPath = resolved.absPath;
+    // on a volume or bind mount: the mount's own files
+    const vm = mountFor(doc.mounts, p);
+    const hostPath = vm ? resolveInRoot(vm.root, vm.rel).hostPath : resolved.hostPath;
     let st: fs.Stats;
     try {
       st = fs.lstatSync(hostPath);
@@ -143,7 +148,7 @@ export class ContainerFsService implements ContainerFsBackend {
       throw new SystemError(`lstat ${absPath}: ${(e as Error).message}`);
     }
     let linkTarget = '';
-    if (st.isSymbolicLink()) linkTarget = containerPath(rootfs, scopedJoin(rootfs, absPath));
+    if (st.isSymbolicLink()) linkTarget = vm ? path.posix.join(absPath, '..', fs.readlinkSync(hostPath)) : containerPath(rootfs, scopedJoin(rootfs, absPath));
     const big = fs.lstatSync(hostPath, { bigint: true });
     const name = path.posix.basename(absPath) || '/';
     return { stat: { name, size: st.size, mode: goFileMode(st), mtime: rfc3339Nano(big.mtimeNs), linkTarget }, hostPath, absPath };
@@ -168,7 +173,9 @@ export class ContainerFsService implements ContainerFsBackend {
       // the network files a running container sees are bind mounts of the daemon's copies
       const netFile = NETWORK_FILES[path.posix.normalize(absPath)];
       const source = netFile && doc.state.Running && !fs.lstatSync(hostPath).isSymbolicLink() ? doc[netFile] : hostPath;
-      const tar = packTree(source, { name: stat.name });
+      // mount points under the path show the mounts' files, as in the running container
+      const redirects = mountRedirects(doc.mounts, rootfs);
+      const tar = packTree(source, { name: stat.name, redirect: redirects.size ? (hp) => redirects.get(hp) : undefined });
       tar.once('close', () => void release());
       this.deps.events.publish('container', 'archive-path', doc.id, eventAttrs(doc));
       return { stat, tar };
@@ -185,15 +192,18 @@ export class ContainerFsService implements ContainerFsBackend {
     try {
       // the last element is followed too: extracting to a link to a directory is allowed
       const absPath = preserveTrailingDotOrSeparator(path.posix.join('/', p), p);
-      const dest = scopedJoin(rootfs, absPath);
+      const vm = mountFor(doc.mounts, absPath);
+      const scope = vm ? vm.root : rootfs;
+      const dest = scopedJoin(scope, vm ? vm.rel : absPath);
       let st: fs.Stats;
       try { st = fs.statSync(dest); } catch { throw new NotFoundError(`Could not find the file ${p} in container ${ref}`); }
       if (!st.isDirectory()) throw new InvalidParameterError('extraction point is not a directory');
-      if (doc.hostConfig.ReadonlyRootfs) throw new ConflictError('container rootfs is marked read-only');
+      if (vm && !vm.rw) throw new ConflictError('mounted volume is marked read-only');
+      if (!vm && doc.hostConfig.ReadonlyRootfs) throw new ConflictError('container rootfs is marked read-only');
       const chown = opts.copyUIDGID && doc.config.User ? containerUser(rootfs, doc.config.User) : undefined;
       try {
         // gzip is accepted as Docker's Untar does
-        await extractTar(await decompressedTar(tar), dest, { scope: rootfs, noOverwriteDirNonDir: opts.noOverwriteDirNonDir, chown });
+        await extractTar(await decompressedTar(tar), dest, { scope, noOverwriteDirNonDir: opts.noOverwriteDirNonDir, chown });
       } catch (e) {
         if (e instanceof EngineError) throw e;
         if (e instanceof ExtractError) throw new InvalidParameterError(`Error processing tar file: ${e.message}`);

@@ -1,3 +1,4 @@
+import type { MountRecord } from '../volume';
 import type { ContainerConfig, ContainerState, EndpointSettings, HostConfig, PortMap } from '../../api-types';
 
 /**
@@ -27,6 +28,8 @@ export interface ContainerDoc {
   runtime: string;
   /** sandbox: the netns file while set up; interfaces: eth name per network */
   network: { ports: PortMap; networks: Record<string, EndpointSettings>; sandbox?: string; interfaces?: Record<string, string> };
+  /** volumes, binds and tmpfs mounts resolved at create (absent in documents of older berthd) */
+  mounts?: MountRecord[];
 }
 
 export function initialState(): ContainerState {

@@ -38,6 +38,7 @@ export async function removeContainer(deps: ContainerDeps, doc: ContainerDoc, op
     mon.removing = false;
     throw e;
   }
+  await deps.volumes?.removed(doc, opts.volumes).catch(() => undefined);
   deps.events.publish('container', 'destroy', doc.id, eventAttrs(doc));
   mon.notifyRemoved(doc.state.ExitCode);
   deps.monitors.delete(doc.id);

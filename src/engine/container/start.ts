@@ -33,12 +33,18 @@ export function startContainer(deps: ContainerDeps, doc: ContainerDoc, restartin
     const spec = buildRunSpec(doc, rootfs, netns);
     await deps.runtime.delete(doc.id, true).catch(() => undefined);
     try {
+      if (deps.volumes) {
+        const prepared = await deps.volumes.prepare(doc, rootfs);
+        spec.mounts.push(...prepared.specs);
+        if (prepared.changed) deps.registry.save(doc);
+      }
       // Docker closes a container's stdin after its client only for non-TTY StdinOnce (docker run -i)
       const stdinOnce = !!doc.config.StdinOnce && !doc.config.Tty;
       await deps.runtime.create(spec, { tty: !!doc.config.Tty, stdin: !!doc.config.OpenStdin, stdinOnce, logPath: doc.logPath, consoleSize: consoleSize(doc) });
     } catch (e) {
       await deps.network.teardown(doc).catch(() => undefined);
       await deps.layers.unmount(doc.id).catch(() => undefined);
+      await deps.volumes?.release(doc, false).catch(() => undefined);
       throw failed(deps, doc, e);
     }
     // join waiting attach sessions before the process runs, so none of its output is lost

@@ -5,6 +5,7 @@ import type { Filters } from '../backends';
 import type { ContainerDeps } from './deps';
 import type { ContainerDoc } from './model';
 import { statusOf } from './model';
+import { mountPoints } from '../volume';
 
 /** Docker fills the top-level address fields from the default bridge's endpoint only. */
 function networkSettings(doc: ContainerDoc): NetworkSettings {
@@ -42,7 +43,7 @@ export function toInspect(deps: ContainerDeps, doc: ContainerDoc, execIds: strin
     ExecIDs: execIds.length ? execIds : null,
     HostConfig: doc.hostConfig,
     GraphDriver: { Name: 'overlay2', Data: deps.layers.graphData(doc.id) },
-    Mounts: [],
+    Mounts: mountPoints(doc.mounts),
     Config: doc.config,
     NetworkSettings: networkSettings(doc),
   };
@@ -87,7 +88,7 @@ export function toSummary(doc: ContainerDoc): ContainerSummary {
     Status: statusText(doc),
     HostConfig: { NetworkMode: doc.hostConfig.NetworkMode ?? 'default' },
     NetworkSettings: { Networks: doc.network.networks },
-    Mounts: [],
+    Mounts: mountPoints(doc.mounts),
   };
 }
 
@@ -121,6 +122,7 @@ export function listContainers(deps: ContainerDeps, opts: { all: boolean; limit:
     if (since !== null && Date.parse(d.created) <= since) return false;
     if (f.health?.length && !f.health.includes(d.state.Health?.Status ?? 'none')) return false;
     if (f.network?.length && !f.network.some((n) => n === d.hostConfig.NetworkMode || Object.entries(d.network.networks).some(([k, e]) => k === n || e.NetworkID === n))) return false;
+    if (f.volume?.length && !f.volume.some((v) => (d.mounts ?? []).some((m) => m.destination === v || (m.name || m.source) === v))) return false;
     return true;
   });
   return opts.limit > 0 ? docs.slice(0, opts.limit) : docs;

@@ -1,28 +1,10 @@
-import * as fs from 'node:fs';
 import { MNT_DETACH, berthNative } from '../../util/native';
 import { SystemError } from '../../util/errors';
 
 /** The kernel's limit on mount(2) data: one page. */
 export const MOUNT_DATA_MAX = 4096 - 1;
 
-/** Undoes the \ooo escapes of /proc/self/mountinfo fields. */
-function unescapeMountField(s: string): string {
-  return s.replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(parseInt(o, 8)));
-}
-
-/** Mount points currently mounted, from /proc/self/mountinfo. */
-export function mountPoints(mountinfo = fs.readFileSync('/proc/self/mountinfo', 'utf8')): Set<string> {
-  const out = new Set<string>();
-  for (const line of mountinfo.split('\n')) {
-    const f = line.split(' ');
-    if (f.length > 4) out.add(unescapeMountField(f[4]));
-  }
-  return out;
-}
-
-export function isMounted(target: string): boolean {
-  return mountPoints().has(target);
-}
+export { isMounted, mountPoints } from '../../util/mountinfo';
 
 /**
  * Options for an overlay mount, with lower directories top first. When absolute paths do

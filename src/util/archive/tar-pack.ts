@@ -17,6 +17,8 @@ export interface PackOptions {
   name: string | null;
   /** skip these host paths (and what is under them) */
   skip?: (hostPath: string) => boolean;
+  /** read this host path from elsewhere (a container's volume mounted there), or undefined */
+  redirect?: (hostPath: string) => string | undefined;
 }
 
 function major(rdev: number): number { return Number((BigInt(rdev) >> 8n) & 0xfffn) | Number((BigInt(rdev) >> 32n) & ~0xfffn); }
@@ -129,6 +131,11 @@ export class TarWriter {
 export function packTree(hostPath: string, opts: PackOptions): Readable {
   const walk = async (w: TarWriter, p: string, name: string | null, st: fs.Stats): Promise<void> => {
     if (opts.skip?.(p)) return;
+    const elsewhere = opts.redirect?.(p);
+    if (elsewhere !== undefined) {
+      try { st = await fs.promises.lstat(elsewhere); } catch { return; }
+      p = elsewhere;
+    }
     if (name !== null) await w.add(p, name, st);
     if (!st.isDirectory()) return;
     const prefix = name === null ? '' : name.endsWith('/') ? name : `${name}/`;

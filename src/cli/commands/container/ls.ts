@@ -67,7 +67,7 @@ export function psRow(c: ContainerSummary, trunc: boolean, now: number) {
     Names: (trunc ? names.filter((n) => !n.includes('/')) : names).join(','),
     Labels: Object.entries(labels).map(([k, val]) => `${k}=${val}`).join(','),
     Label: (k: string) => labels[k] ?? '',
-    Mounts: (c.Mounts ?? []).map((m) => (m.Name || m.Source || '')).join(','),
+    Mounts: (c.Mounts ?? []).map((m) => (trunc ? ellipsis(m.Name || m.Source || '', 15) : m.Name || m.Source || '')).join(','),
     Networks: Object.keys(c.NetworkSettings?.Networks ?? {}).sort().join(','),
     LocalVolumes: String((c.Mounts ?? []).filter((m) => m.Driver === 'local').length),
     Platform: null,

@@ -5,7 +5,7 @@ import { describeError } from '../../errors';
 import { get, type FlagSpec } from '../../flagset';
 import { renderTemplate } from '../../output';
 
-export type InspectType = 'container' | 'image' | '';
+export type InspectType = 'container' | 'image' | 'volume' | '';
 
 export const INSPECT_FLAGS: FlagSpec[] = [
   { name: 'format', short: 'f', kind: 'string', help: 'Format output using a custom template' },
@@ -15,6 +15,7 @@ export const INSPECT_FLAGS: FlagSpec[] = [
 async function lookup(ctx: Ctx, ref: string, type: InspectType, size: boolean): Promise<unknown> {
   const client = ctx.client();
   const notFound = (e: unknown) => e instanceof ApiError && e.status === 404;
+  if (type === 'volume') return client.volumeInspect(ref);
   if (type !== 'image') {
     try { return await client.containerInspect(ref, size); } catch (e) { if (!notFound(e) || type === 'container') throw e; }
   }
@@ -22,6 +23,9 @@ async function lookup(ctx: Ctx, ref: string, type: InspectType, size: boolean): 
     if (!notFound(e) || type !== '') throw e;
   }
   try { return await client.networkInspect(ref); } catch (e) {
+    if (!notFound(e) || type !== '') throw e;
+  }
+  try { return await client.volumeInspect(ref); } catch (e) {
     if (notFound(e)) throw new Error(`Error: No such object: ${ref}`);
     throw e;
   }
@@ -46,7 +50,7 @@ export const command: CommandDef = {
   args: { min: 1 },
   run(ctx, v, args) {
     const t = get.str(v, 'type') ?? '';
-    if (!['', 'container', 'image'].includes(t)) throw new StatusError(`"${t}" is not a valid value for --type`, 1);
+    if (!['', 'container', 'image', 'volume'].includes(t)) throw new StatusError(`"${t}" is not a valid value for --type`, 1);
     return inspect(ctx, args, t as InspectType, get.str(v, 'format'), get.bool(v, 'size'));
   },
 };

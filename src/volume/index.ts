@@ -1,0 +1,3 @@
+export * from './volume-store';
+export { LocalVolumes } from './local-volumes';
+export { copyTree, isEmptyDir } from './copy';
