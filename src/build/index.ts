@@ -1,0 +1,21 @@
+// The builder's public surface: Dockerfile front end, build context, plan, steps, cache keys.
+export { DockerfileParseError } from './dockerfile/errors';
+export { parseDockerfile, heredocContent, type Heredoc, type Node, type ParseResult } from './dockerfile/parser';
+export {
+  parseDockerfileStages, parseInstructions, parseTrigger,
+  type Dockerfile, type Stage, type Instruction, type InstructionKind, type InstructionOf,
+  type HealthConfig, type KeyValue, type ArgDecl,
+} from './dockerfile/instructions';
+export { ShellLex, envFromList, expandWord, type EnvLookup, type LexOptions, type WordResult } from './dockerfile/expand';
+export { type RunMount, type MountType, type CacheSharing, type NetworkMode } from './dockerfile/run-mount';
+export { goQuote, goQuoteSlice, parseGoDuration, formatGoDuration } from './dockerfile/go-format';
+export { PatternMatcher, readDockerignore, keepBuildFiles, cleanPath } from './context/dockerignore';
+export { contextTar, contextExcludes, walkContext, type ContextOptions } from './context/context-tar';
+export { BuildArgs, BUILTIN_ARGS, type BuildArgValues } from './build-args';
+export { planBuild, processMetaArgs, resolveStageRef, type BuildPlan, type PlannedStage, type PlanOptions } from './plan';
+export {
+  StageDispatcher, runFailedMessage, healthString, normalizeWorkdir, cloneConfig, DEFAULT_SHELL, DEFAULT_PATH_ENV,
+  type RunConfig, type Step, type CopyStep, type StageOptions,
+} from './steps';
+export { exposedPortKeys } from './ports';
+export { cacheKey, pathChecksum, sourceHash, hashStringSlice, entryChecksum, type EntryMeta } from './cache-key';
