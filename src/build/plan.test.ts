@@ -74,3 +74,21 @@ test('FROM --platform is expanded with meta args', () => {
   const p = planBuild(parseDockerfileStages('ARG P=linux/amd64\nFROM --platform=$P busybox'));
   assert.equal(p.stages[0].platform, 'linux/amd64');
 });
+
+test('automatic platform args: in FROM lines, and in a stage once declared', () => {
+  const df = parseDockerfileStages('FROM --platform=$BUILDPLATFORM busybox:$TARGETARCH\nARG TARGETOS\nRUN echo $TARGETOS');
+  const p = planBuild(df, { platform: { os: 'linux', architecture: 'arm64', variant: 'v8' } });
+  assert.equal(p.stages[0].platform, 'linux/arm64/v8');
+  assert.equal(p.stages[0].base, 'busybox:arm64');
+  const s = p.buildArgs.forStage();
+  assert.equal(s.allAllowed().get('TARGETOS'), undefined);
+  s.addArg('TARGETOS', undefined);
+  assert.equal(s.allAllowed().get('TARGETOS'), 'linux');
+  assert.equal(p.buildArgs.unusedWarning(), null);
+});
+
+test('the step count covers meta ARGs and the needed stages only', () => {
+  const p = planBuild(parseDockerfileStages(MULTI));
+  // 1 meta ARG + stage 0 (FROM+1) + stage 1 (FROM+1) + stage 4 (FROM+1) + stage 5 (FROM+3)
+  assert.equal(p.stepCount, 1 + 2 + 2 + 2 + 4);
+});

@@ -34,11 +34,15 @@ export interface BuildPlan {
   waves: number[][];
   /** the build's args, meta ARGs processed; each stage takes buildArgs.forStage() */
   buildArgs: BuildArgs;
+  /** the `Step N/M` total: meta ARGs, and each needed stage's FROM and instructions */
+  stepCount: number;
 }
 
 export interface PlanOptions {
   buildArgs?: BuildArgValues;
   target?: string;
+  /** the platform built for and on (BuildKit's automatic TARGETARCH, BUILDOS... args); default linux/amd64 */
+  platform?: { os: string; architecture: string; variant?: string };
 }
 
 /** Finds a stage by name (case-insensitive) among `stages`. */
@@ -74,9 +78,26 @@ function wordExpander(escapeToken: string, values: Map<string, string>): (w: str
   };
 }
 
+/**
+ * BuildKit's automatic platform args (TARGETPLATFORM, TARGETARCH, BUILDOS, ...): usable in
+ * FROM lines and, once declared with ARG, in a stage. Builds run natively, so BUILD* = TARGET*.
+ */
+export function platformArgs(p: { os: string; architecture: string; variant?: string }): [string, string][] {
+  const platform = `${p.os}/${p.architecture}${p.variant ? `/${p.variant}` : ''}`;
+  const out: [string, string][] = [];
+  for (const prefix of ['BUILD', 'TARGET']) {
+    out.push([`${prefix}PLATFORM`, platform], [`${prefix}OS`, p.os], [`${prefix}ARCH`, p.architecture], [`${prefix}VARIANT`, p.variant ?? '']);
+  }
+  return out;
+}
+
 /** Processes the ARGs before the first FROM (their values may use earlier ones). */
-export function processMetaArgs(df: Dockerfile, values: BuildArgValues = new Map()): BuildArgs {
+export function processMetaArgs(df: Dockerfile, values: BuildArgValues = new Map(), platform = { os: 'linux', architecture: 'amd64' }): BuildArgs {
   const args = new BuildArgs(values);
+  for (const [k, v] of platformArgs(platform)) {
+    args.addArg(k, v);
+    args.addMetaArg(k, v);
+  }
   for (const inst of df.metaArgs) {
     const expand = wordExpander(df.escapeToken, args.allAllowed());
     for (const a of inst.args) {
@@ -91,7 +112,7 @@ export function processMetaArgs(df: Dockerfile, values: BuildArgValues = new Map
 
 export function planBuild(df: Dockerfile, opts: PlanOptions = {}): BuildPlan {
   if (df.stages.length === 0) throw new InvalidParameterError('no build stage in current context');
-  const buildArgs = processMetaArgs(df, opts.buildArgs);
+  const buildArgs = processMetaArgs(df, opts.buildArgs, opts.platform);
   const meta = wordExpander(df.escapeToken, buildArgs.allMeta());
 
   const planned: PlannedStage[] = df.stages.map((stage) => {
@@ -139,5 +160,6 @@ export function planBuild(df: Dockerfile, opts: PlanOptions = {}): BuildPlan {
     const l = level.get(i) as number;
     (waves[l] ??= []).push(i);
   }
-  return { stages: planned, needed: order, target, waves, buildArgs };
+  const stepCount = df.metaArgs.length + order.reduce((n, i) => n + 1 + df.stages[i].commands.length, 0);
+  return { stages: planned, needed: order, target, waves, buildArgs, stepCount };
 }
