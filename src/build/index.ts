@@ -12,9 +12,9 @@ export { goQuote, goQuoteSlice, parseGoDuration, formatGoDuration } from './dock
 export { PatternMatcher, readDockerignore, keepBuildFiles, cleanPath } from './context/dockerignore';
 export { contextTar, contextExcludes, walkContext, type ContextOptions } from './context/context-tar';
 export { BuildArgs, BUILTIN_ARGS, type BuildArgValues } from './build-args';
-export { planBuild, processMetaArgs, resolveStageRef, type BuildPlan, type PlannedStage, type PlanOptions } from './plan';
+export { planBuild, processMetaArgs, platformArgs, resolveStageRef, type BuildPlan, type PlannedStage, type PlanOptions } from './plan';
 export {
-  StageDispatcher, runFailedMessage, healthString, normalizeWorkdir, cloneConfig, DEFAULT_SHELL, DEFAULT_PATH_ENV,
+  StageDispatcher, runFailedMessage, triggersMessage, healthString, normalizeWorkdir, cloneConfig, DEFAULT_SHELL, DEFAULT_PATH_ENV,
   type RunConfig, type Step, type CopyStep, type StageOptions,
 } from './steps';
 export { exposedPortKeys } from './ports';

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { BuildArgs } from './build-args';
 import { parseDockerfileStages } from './dockerfile/instructions';
-import { DEFAULT_PATH_ENV, healthString, normalizeWorkdir, runFailedMessage, StageDispatcher, type RunConfig, type Step } from './steps';
+import { DEFAULT_PATH_ENV, healthString, normalizeWorkdir, runFailedMessage, StageDispatcher, triggersMessage, type RunConfig, type Step } from './steps';
 
 const BUSYBOX: RunConfig = { Env: ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'], Cmd: ['sh'] };
 
@@ -113,10 +113,12 @@ test('RUN heredocs: a lone heredoc is the script; others are fed to the shell', 
   const { steps } = build('FROM x\nRUN <<EOF\necho a\necho b\nEOF\nRUN cat <<A > /f\nx\nA\nRUN <<EOF\n#!/usr/bin/env python3\nprint(1)\nEOF\n');
   assert.deepEqual(steps.map((s) => (s.kind === 'run' ? s.cmd : [])), [
     ['/bin/sh', '-c', 'echo a\necho b\n'],
-    ['/bin/sh', '-c', 'cat <<A > /f\nx\nA\n'],
-    ['/bin/sh', '-c', '#!/usr/bin/env python3\nprint(1)\n'],
+    ['/bin/sh', '-c', 'cat <<A > /f\nx\nA'],
+    ['/bin/sh', '-c', '/dev/pipes/EOF'],
   ]);
-  assert.equal(steps[2].kind === 'run' && steps[2].script, '#!/usr/bin/env python3\nprint(1)\n');
+  assert.deepEqual(steps[2].kind === 'run' && steps[2].script, { path: '/dev/pipes/EOF', content: '#!/usr/bin/env python3\nprint(1)\n' });
+  const two = build('FROM x\nRUN cat <<A <<-B\na\nA\n\tb\n\tB\n').steps[0];
+  assert.deepEqual(two.kind === 'run' && two.cmd, ['/bin/sh', '-c', 'cat <<A <<-B\na\nA\n\tb\nB']);
 });
 
 test('CMD and ENTRYPOINT combine as Docker sets them', () => {
@@ -175,7 +177,7 @@ test('a stage from scratch gets the default PATH; base triggers are taken once',
 });
 
 test('COPY/ADD expand sources, dest and flags; heredoc sources become inline files', () => {
-  const df = parseDockerfileStages('FROM x\nENV D=/dst U=1000\nCOPY --chown=$U:$U --from=b ${SRC:-a} $D/\nCOPY <<EOF <<"RAW" $D\nhello $U\nEOF\nraw $U\nRAW\n');
+  const df = parseDockerfileStages('FROM x\nENV D=/dst U=1000\nCOPY --chown=$U:$U --from=b ${SRC:-a} $D/\nCOPY <<EOF <<"RAW" $D\nhello "$U" \\$U\nEOF\nraw $U\nRAW\n');
   const d = new StageDispatcher({ base: BUSYBOX, buildArgs: new BuildArgs() });
   d.dispatch(df.stages[0].commands[0]);
   const [, c1, c2] = df.stages[0].commands;
@@ -186,7 +188,7 @@ test('COPY/ADD expand sources, dest and flags; heredoc sources become inline fil
   assert.deepEqual(s.containerConfig('dir:123').Cmd, ['/bin/sh', '-c', '#(nop) COPY --chown=1000:1000 dir:123 in /dst/ ']);
   const h = d.copy(c2);
   assert.deepEqual(h.sources, ['<<EOF', '<<"RAW"']);
-  assert.deepEqual([...h.inline], [['EOF', 'hello 1000\n'], ['RAW', 'raw $U\n']]);
+  assert.deepEqual([...h.inline], [['EOF', 'hello "1000" $U\n'], ['RAW', 'raw $U\n']]);
 });
 
 test('bad values are 400s with Docker\'s words', () => {
@@ -200,5 +202,7 @@ test('helpers: workdir normalisation and the healthcheck string', () => {
   assert.equal(normalizeWorkdir('', 'app'), '/app');
   assert.equal(normalizeWorkdir('/a/b', '../c/./d/'), '/a/c/d');
   assert.equal(normalizeWorkdir('/a', '/x/../y'), '/y');
+  assert.equal(triggersMessage(1), '# Executing 1 build trigger');
+  assert.equal(triggersMessage(2), '# Executing 2 build triggers');
   assert.equal(healthString({ Test: ['NONE'] }), '&{Test:[NONE] Interval:0s Timeout:0s StartPeriod:0s Retries:0}');
 });

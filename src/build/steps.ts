@@ -57,8 +57,8 @@ export type Step =
     kind: 'run'; instruction: InstructionOf<'RUN'>;
     /** what the RUN container executes, and its environment (config Env + build args) */
     cmd: string[]; env: string[]; mounts: RunMount[]; network: string;
-    /** a heredoc script starting with #! that must be written to a file and executed */
-    script?: string;
+    /** a `RUN <<EOF` document starting with #!: to be mounted read-only, mode 0755, at path */
+    script?: { path: string; content: string };
   }
   /** WORKDIR: the executor creates the directory, then commits */
   | StepBase & { kind: 'workdir'; instruction: InstructionOf<'WORKDIR'>; path: string };
@@ -82,6 +82,11 @@ export interface CopyStep {
 /** The message of a failed RUN (classic builder). */
 export function runFailedMessage(cmd: readonly string[], code: number): string {
   return `The command '${cmd.join(' ')}' returned a non-zero code: ${code}`;
+}
+
+/** The line the classic builder prints before running a base image's ONBUILD triggers. */
+export function triggersMessage(n: number): string {
+  return `# Executing ${n} build trigger${n > 1 ? 's' : ''}`;
 }
 
 /** `%+v` of a *container.HealthConfig (Docker 20.10's fields). */
@@ -273,18 +278,21 @@ export class StageDispatcher {
   private run(inst: InstructionOf<'RUN'>): Step {
     const c = this.config;
     let cmd = this.resolveCmd(inst.cmdLine, inst.prependShell) ?? [];
-    let script: string | undefined;
+    let script: { path: string; content: string } | undefined;
     if (inst.heredocs.length && inst.prependShell) {
+      // as BuildKit's dockerfile2llb: `RUN <<EOF` runs the document itself (a #! one as a
+      // file under /dev/pipes/); otherwise the line and its documents go to the shell
       const line = inst.cmdLine[0] ?? '';
-      const only = inst.heredocs.length === 1 && /^\d*<<-?\s*\S+$/.test(line.trim());
-      if (only) {
-        // `RUN <<EOF`: the heredoc is the script
+      if (/^\d*<<-?\s*[^<]+$/.test(line)) {
         const body = heredocContent(inst.heredocs[0]);
-        if (body.startsWith('#!')) script = body;
-        cmd = [...this.shell(), body];
+        if (body.startsWith('#!')) {
+          script = { path: `/dev/pipes/${inst.heredocs[0].name}`, content: body };
+          cmd = [...this.shell(), script.path];
+        } else {
+          cmd = [...this.shell(), body];
+        }
       } else {
-        // heredocs fed to a command: the shell reads them itself
-        cmd = [...this.shell(), line + '\n' + inst.heredocs.map((h: Heredoc) => h.content + h.name + '\n').join('')];
+        cmd = [...this.shell(), line + inst.heredocs.map((h: Heredoc) => '\n' + h.content + h.name).join('')];
       }
     }
     const env = c.Env ?? [];
@@ -307,9 +315,16 @@ export class StageDispatcher {
   copy(inst: InstructionOf<'COPY'> | InstructionOf<'ADD'>): CopyStep {
     const env = this.env();
     const inline = new Map<string, string>();
+    // heredoc documents expand as BuildKit does: `\` escapes and variables, quotes kept
+    const raw = new ShellLex('\\', { skipProcessQuotes: true });
     for (const h of inst.heredocs) {
       const body = heredocContent(h);
-      inline.set(h.name, h.expand ? this.word(body, env) : body);
+      if (!h.expand) { inline.set(h.name, body); continue; }
+      try {
+        inline.set(h.name, raw.processWord(body, env).result);
+      } catch (e) {
+        throw new InvalidParameterError((e as Error).message);
+      }
     }
     const sources = inst.sources.map((s) => (/^<</.test(s) ? s : this.word(s, env)));
     const dest = this.word(inst.dest, env);

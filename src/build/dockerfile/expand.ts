@@ -33,6 +33,8 @@ export interface LexOptions {
   rawEscapes?: boolean;
   /** leave unset variables as written (`$x`, `${x}`) */
   skipUnsetEnv?: boolean;
+  /** quotes are plain characters (heredoc contents of COPY/ADD) */
+  skipProcessQuotes?: boolean;
 }
 
 export interface WordResult {
@@ -148,7 +150,8 @@ class ShellWord {
           this.sc.next();
           return { word: result, words: words.get() };
         }
-        if (ch === '$' || ch === '<' || ch === "'" || ch === '"') {
+        const quote = (ch === "'" || ch === '"') && !this.opts.skipProcessQuotes;
+        if (ch === '$' || ch === '<' || quote) {
           const tmp = ch === '$' ? this.processDollar() : ch === '<' ? this.processPossibleHeredoc()
             : ch === "'" ? this.processSingleQuote() : this.processDoubleQuote();
           result += tmp;
