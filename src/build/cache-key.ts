@@ -78,7 +78,7 @@ export function entryChecksum(meta: EntryMeta, contentSha256 = ''): string {
 
 /**
  * The source part of a COPY/ADD's history text, as moby names it: `file:<hash>` for one file,
- * `dir:<hash>` for a directory (its entries' checksums in walk order), `multi:<hash>` for
+ * `dir:<hash>` for a directory (its entries' checksums, sorted), `multi:<hash>` for
  * several sources (their own hash strings).
  */
 export function sourceHash(sources: readonly string[]): string {
@@ -137,5 +137,6 @@ export async function pathChecksum(root: string, rel: string): Promise<string> {
     }
   };
   await walk(abs, name, st);
-  return hashStringSlice('dir', sums);
+  // moby sorts the entries' hashes, not their paths
+  return hashStringSlice('dir', sums.sort());
 }

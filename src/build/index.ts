@@ -19,3 +19,7 @@ export {
 } from './steps';
 export { exposedPortKeys } from './ports';
 export { cacheKey, pathChecksum, sourceHash, hashStringSlice, entryChecksum, type EntryMeta } from './cache-key';
+export {
+  resolveCopySources, normalizeDest, destFor, goMatch, containsWildcards,
+  type ResolvedSource, type ResolvedCopy,
+} from './copy-sources';
