@@ -1,4 +1,13 @@
-// The builder's public surface: Dockerfile front end, build context, plan, steps, cache keys.
+/**
+ * The builder's public surface. How an executor uses it:
+ *   parseDockerfileStages(text) → planBuild(df, {buildArgs, target}) → for each wave (stages
+ *   of a wave may run concurrently), for each stage: new StageDispatcher({base config,
+ *   buildArgs: plan.buildArgs}); run takeTriggers() through parseTrigger first; then per
+ *   instruction dispatch() (or copy() + resolveCopySources() for COPY/ADD), look the step up
+ *   with cacheKey(parentId, step.containerConfig), else run it (RUN, WORKDIR's mkdir, the
+ *   copy) and commit with step.config, step.containerConfig and step.createdBy.
+ * The client side sends contextTar(dir) (.dockerignore applied).
+ */
 export { DockerfileParseError } from './dockerfile/errors';
 export { parseDockerfile, heredocContent, type Heredoc, type Node, type ParseResult } from './dockerfile/parser';
 export {

@@ -92,3 +92,7 @@ test('the step count covers meta ARGs and the needed stages only', () => {
   // 1 meta ARG + stage 0 (FROM+1) + stage 1 (FROM+1) + stage 4 (FROM+1) + stage 5 (FROM+3)
   assert.equal(p.stepCount, 1 + 2 + 2 + 2 + 4);
 });
+
+test('a stage name used twice is an error', () => {
+  assert.throws(() => planBuild(parseDockerfileStages('FROM a AS x\nFROM b AS X')), { message: 'x stage name already used', status: 400 } as object);
+});

@@ -112,6 +112,11 @@ export function processMetaArgs(df: Dockerfile, values: BuildArgValues = new Map
 
 export function planBuild(df: Dockerfile, opts: PlanOptions = {}): BuildPlan {
   if (df.stages.length === 0) throw new InvalidParameterError('no build stage in current context');
+  const seen = new Set<string>();
+  for (const s of df.stages) {
+    if (s.name !== '' && seen.has(s.name)) throw new InvalidParameterError(`${s.name} stage name already used`);
+    seen.add(s.name);
+  }
   const buildArgs = processMetaArgs(df, opts.buildArgs, opts.platform);
   const meta = wordExpander(df.escapeToken, buildArgs.allMeta());
 
