@@ -23,7 +23,7 @@ export { contextTar, contextExcludes, walkContext, type ContextOptions } from '.
 export { BuildArgs, BUILTIN_ARGS, type BuildArgValues } from './build-args';
 export { planBuild, processMetaArgs, platformArgs, resolveStageRef, type BuildPlan, type PlannedStage, type PlanOptions } from './plan';
 export {
-  StageDispatcher, runFailedMessage, triggersMessage, healthString, normalizeWorkdir, cloneConfig, DEFAULT_SHELL, DEFAULT_PATH_ENV,
+  StageDispatcher, runFailedMessage, triggersMessage, stepLine, healthString, normalizeWorkdir, cloneConfig, DEFAULT_SHELL, DEFAULT_PATH_ENV,
   type RunConfig, type Step, type CopyStep, type StageOptions,
 } from './steps';
 export { exposedPortKeys } from './ports';
@@ -32,3 +32,4 @@ export {
   resolveCopySources, normalizeDest, destFor, goMatch, containsWildcards,
   type ResolvedSource, type ResolvedCopy,
 } from './copy-sources';
+export { archiveKind, isTarHeader, downloadFilename, type ArchiveKind } from './add-sources';

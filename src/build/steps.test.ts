@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { BuildArgs } from './build-args';
 import { parseDockerfileStages } from './dockerfile/instructions';
-import { DEFAULT_PATH_ENV, healthString, normalizeWorkdir, runFailedMessage, StageDispatcher, triggersMessage, type RunConfig, type Step } from './steps';
+import { DEFAULT_PATH_ENV, healthString, normalizeWorkdir, runFailedMessage, StageDispatcher, stepLine, triggersMessage, type RunConfig, type Step } from './steps';
 
 const BUSYBOX: RunConfig = { Env: ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'], Cmd: ['sh'] };
 
@@ -202,6 +202,7 @@ test('helpers: workdir normalisation and the healthcheck string', () => {
   assert.equal(normalizeWorkdir('', 'app'), '/app');
   assert.equal(normalizeWorkdir('/a/b', '../c/./d/'), '/a/c/d');
   assert.equal(normalizeWorkdir('/a', '/x/../y'), '/y');
+  assert.equal(stepLine(2, 5, 'RUN echo hi'), 'Step 2/5 : RUN echo hi');
   assert.equal(triggersMessage(1), '# Executing 1 build trigger');
   assert.equal(triggersMessage(2), '# Executing 2 build triggers');
   assert.equal(healthString({ Test: ['NONE'] }), '&{Test:[NONE] Interval:0s Timeout:0s StartPeriod:0s Retries:0}');

@@ -84,6 +84,11 @@ export function runFailedMessage(cmd: readonly string[], code: number): string {
   return `The command '${cmd.join(' ')}' returned a non-zero code: ${code}`;
 }
 
+/** The classic builder's progress line of a step: `Step 2/5 : RUN echo hi`. */
+export function stepLine(n: number, total: number, original: string): string {
+  return `Step ${n}/${total} : ${original}`;
+}
+
 /** The line the classic builder prints before running a base image's ONBUILD triggers. */
 export function triggersMessage(n: number): string {
   return `# Executing ${n} build trigger${n > 1 ? 's' : ''}`;
