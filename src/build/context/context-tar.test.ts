@@ -1,0 +1,100 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { Readable } from 'node:stream';
+import * as tarStream from 'tar-stream';
+import { contextTar } from './context-tar';
+
+interface Entry { name: string; type: string; uid: number; gid: number; linkname: string | null; body: string; mode: number }
+
+async function entries(stream: Readable): Promise<Entry[]> {
+  const out: Entry[] = [];
+  const ex = tarStream.extract();
+  const done = new Promise<void>((resolve, reject) => { ex.on('finish', resolve); ex.on('error', reject); });
+  ex.on('entry', (h, s, next) => {
+    const chunks: Buffer[] = [];
+    s.on('data', (c: unknown) => chunks.push(c as Buffer));
+    s.on('end', () => {
+      out.push({ name: h.name, type: h.type ?? 'file', uid: h.uid ?? -1, gid: h.gid ?? -1, linkname: h.linkname ?? null, body: Buffer.concat(chunks).toString(), mode: h.mode ?? 0 });
+      next();
+    });
+  });
+  stream.pipe(ex);
+  await done;
+  return out;
+}
+
+function context(files: Record<string, string>): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ctx-'));
+  for (const [name, body] of Object.entries(files)) {
+    const p = path.join(dir, name);
+    fs.mkdirSync(path.dirname(p), { recursive: true });
+    if (name.endsWith('/')) fs.mkdirSync(p, { recursive: true }); else fs.writeFileSync(p, body);
+  }
+  return dir;
+}
+
+test('context tar: lexical order, dirs with a slash, owners 0:0, ignore rules applied', async () => {
+  const dir = context({
+    'Dockerfile': 'FROM busybox\n',
+    '.dockerignore': '*.md\n!README.md\nsecret/\nnode_modules\ndocs\n!docs/keep.txt\n',
+    'README.md': 'r', 'NOTES.md': 'n', 'app/main.py': 'print(1)', 'app/x.md': 'x',
+    'secret/key': 'k', 'node_modules/a/b.js': 'b', 'docs/keep.txt': 'keep', 'docs/drop.txt': 'drop',
+  });
+  try {
+    const got = await entries(contextTar(dir));
+    assert.deepEqual(got.map((e) => e.name), ['.dockerignore', 'Dockerfile', 'README.md', 'app/', 'app/main.py', 'app/x.md', 'docs/keep.txt']);
+    assert.ok(got.every((e) => e.uid === 0 && e.gid === 0));
+    assert.equal(got.find((e) => e.name === 'app/main.py')?.body, 'print(1)');
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('the Dockerfile and .dockerignore are sent even when ignored', async () => {
+  const dir = context({ 'Dockerfile.dev': 'FROM x', '.dockerignore': '*\n', 'other': 'o' });
+  try {
+    const got = await entries(contextTar(dir, { dockerfile: 'Dockerfile.dev' }));
+    assert.deepEqual(got.map((e) => e.name), ['.dockerignore', 'Dockerfile.dev']);
+    const stdin = await entries(contextTar(dir, { dockerfile: 'Dockerfile.dev', dockerfileFromStdin: true }));
+    assert.deepEqual(stdin.map((e) => e.name), ['.dockerignore']);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('symlinks are stored as links, never followed out of the context', async () => {
+  const dir = context({ 'Dockerfile': 'FROM x', 'data/file': 'd' });
+  fs.symlinkSync('/etc', path.join(dir, 'etc-link'));
+  fs.symlinkSync('/etc/passwd', path.join(dir, 'passwd-link'));
+  fs.symlinkSync('data', path.join(dir, 'data-link'));
+  fs.linkSync(path.join(dir, 'data/file'), path.join(dir, 'hard'));
+  try {
+    const got = await entries(contextTar(dir));
+    assert.deepEqual(got.map((e) => [e.name, e.type, e.linkname]), [
+      ['Dockerfile', 'file', null],
+      ['data/', 'directory', null],
+      ['data/file', 'file', null],
+      ['data-link', 'symlink', 'data'],
+      ['etc-link', 'symlink', '/etc'],
+      ['hard', 'link', 'data/file'],
+      ['passwd-link', 'symlink', '/etc/passwd'],
+    ]);
+    assert.ok(!got.some((e) => e.name.startsWith('etc-link/')));
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('modes are kept', async () => {
+  const dir = context({ 'Dockerfile': 'FROM x', 'run.sh': '#!/bin/sh' });
+  fs.chmodSync(path.join(dir, 'run.sh'), 0o755);
+  try {
+    const got = await entries(contextTar(dir));
+    assert.equal(got.find((e) => e.name === 'run.sh')?.mode, 0o755);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
