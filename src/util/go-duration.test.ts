@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseGoDuration as parseDuration } from './go-duration';
+import { formatGoDuration, parseGoDuration as parseDuration } from './go-duration';
 
 describe('Go durations', () => {
   it('parses', () => {
@@ -17,5 +17,14 @@ describe('Go durations', () => {
     assert.throws(() => parseDuration('1x'), { message: 'time: unknown unit "x" in duration "1x"' });
     assert.throws(() => parseDuration(''), { message: 'time: invalid duration ""' });
     assert.throws(() => parseDuration('.s'), { message: 'time: invalid duration ".s"' });
+  });
+  it('prints like Duration.String', () => {
+    assert.equal(formatGoDuration(90e9), '1m30s');
+    assert.equal(formatGoDuration(500e6), '500ms');
+    assert.equal(formatGoDuration(7200e9), '2h0m0s');
+    assert.equal(formatGoDuration(1500), '1.5µs');
+    assert.equal(formatGoDuration(1.5e9), '1.5s');
+    assert.equal(formatGoDuration(0), '0s');
+    assert.equal(formatGoDuration(-30e9), '-30s');
   });
 });

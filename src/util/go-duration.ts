@@ -1,5 +1,5 @@
 /**
- * Go's time.ParseDuration, shared by every place a Docker flag or instruction takes a duration
+ * Go's time.ParseDuration and Duration.String, shared by every place a Docker flag or instruction takes a duration
  * (--stop-timeout style flags, --since 1m30s, HEALTHCHECK --interval), with Go's error texts.
  */
 
@@ -29,4 +29,39 @@ export function parseGoDuration(str: string): number {
     if (total > 9223372036854775807) invalid();
   }
   return neg ? -total : total;
+}
+
+/** Go's time.Duration.String of nanoseconds: "1m30s", "500ms", "2h0m0s", "1.5µs", "0s". */
+export function formatGoDuration(ns: number): string {
+  const neg = ns < 0;
+  let u = BigInt(Math.round(Math.abs(ns)));
+  const frac = (v: bigint, prec: number): [string, bigint] => {
+    let digits = '';
+    let print = false;
+    for (let i = 0; i < prec; i++) {
+      const d = v % 10n;
+      print = print || d !== 0n;
+      if (print) digits = d.toString() + digits;
+      v /= 10n;
+    }
+    return [print ? '.' + digits : '', v];
+  };
+  let out: string;
+  if (u === 0n) return '0s';
+  if (u < 1_000_000_000n) {
+    const [unit, prec] = u < 1000n ? ['ns', 0] : u < 1_000_000n ? ['µs', 3] : ['ms', 6];
+    const [f, whole] = frac(u, prec as number);
+    out = `${whole}${f}${unit}`;
+  } else {
+    const [f, secs] = frac(u, 9);
+    u = secs;
+    out = `${u % 60n}${f}s`;
+    u /= 60n;
+    if (u > 0n) {
+      out = `${u % 60n}m${out}`;
+      u /= 60n;
+      if (u > 0n) out = `${u}h${out}`;
+    }
+  }
+  return neg ? '-' + out : out;
 }

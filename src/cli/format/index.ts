@@ -14,6 +14,6 @@ export { tabwrite, displayWidth, DOCKER_TABLE } from './tabwriter';
 export type { TabWriterOptions } from './tabwriter';
 export {
   humanDuration, timeAgo, isZeroTime, containerStatus, humanSize, humanSize4, humanSizeWithPrecision,
-  bytesSize, ramInBytes, fromHumanSize, formatDuration, goTimeString,
+  bytesSize, ramInBytes, fromHumanSize, goTimeString,
 } from './units';
 export type { ContainerStatusState } from './units';

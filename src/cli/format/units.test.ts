@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
-  bytesSize, containerStatus, formatDuration, fromHumanSize, goTimeString, humanDuration, humanSize, humanSize4,
+  bytesSize, containerStatus, fromHumanSize, goTimeString, humanDuration, humanSize, humanSize4,
   ramInBytes, timeAgo,
 } from './units';
 
@@ -71,16 +71,7 @@ describe('sizes', () => {
   });
 });
 
-describe('Go duration strings', () => {
-  it('prints like Duration.String', () => {
-    assert.equal(formatDuration(90e9), '1m30s');
-    assert.equal(formatDuration(500e6), '500ms');
-    assert.equal(formatDuration(7200e9), '2h0m0s');
-    assert.equal(formatDuration(1500), '1.5µs');
-    assert.equal(formatDuration(1.5e9), '1.5s');
-    assert.equal(formatDuration(0), '0s');
-    assert.equal(formatDuration(-30e9), '-30s');
-  });
+describe('Go times', () => {
   it('prints times like time.Time.String', () => {
     const want = process.env.TZ === undefined || process.env.TZ === 'UTC' ? '2023-11-14 22:13:20 +0000 UTC' : null;
     if (want && new Date().getTimezoneOffset() === 0) assert.equal(goTimeString(1_700_000_000), want);

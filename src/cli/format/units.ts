@@ -77,41 +77,6 @@ export function fromHumanSize(size: string): number {
   return parseSize(size, DECIMAL_MAP);
 }
 
-/** Go's time.Duration.String of nanoseconds: "1m30s", "500ms", "2h0m0s", "1.5µs", "0s". */
-export function formatDuration(ns: number): string {
-  const neg = ns < 0;
-  let u = BigInt(Math.round(Math.abs(ns)));
-  const frac = (v: bigint, prec: number): [string, bigint] => {
-    let digits = '';
-    let print = false;
-    for (let i = 0; i < prec; i++) {
-      const d = v % 10n;
-      print = print || d !== 0n;
-      if (print) digits = d.toString() + digits;
-      v /= 10n;
-    }
-    return [print ? '.' + digits : '', v];
-  };
-  let out: string;
-  if (u === 0n) return '0s';
-  if (u < 1_000_000_000n) {
-    const [unit, prec] = u < 1000n ? ['ns', 0] : u < 1_000_000n ? ['µs', 3] : ['ms', 6];
-    const [f, whole] = frac(u, prec as number);
-    out = `${whole}${f}${unit}`;
-  } else {
-    const [f, secs] = frac(u, 9);
-    u = secs;
-    out = `${u % 60n}${f}s`;
-    u /= 60n;
-    if (u > 0n) {
-      out = `${u % 60n}m${out}`;
-      u /= 60n;
-      if (u > 0n) out = `${u}h${out}`;
-    }
-  }
-  return neg ? '-' + out : out;
-}
-
 /** Go's time.Time.String in the local zone: "2024-01-02 15:04:05 +0000 UTC" (docker ps CreatedAt). */
 export function goTimeString(t: TimeLike): string {
   const d = new Date(toMillis(t));

@@ -1,6 +1,7 @@
 // The parts of Go's fmt package that templates reach: Sprint, Sprintln and Sprintf with
 // Go's verbs, flags, width/precision, and its in-band error strings (%!d(string=x)).
 import { NO_VALUE, formatFloatV, formatV, goTypeName, isStringer, mapKeys } from './values';
+import { goQuote } from '../../../util/go-quote';
 
 /** fmt.Sprint: operands separated by a space when neither side is a string. */
 export function sprint(args: unknown[]): string {
@@ -37,20 +38,6 @@ function pad(s: string, spec: Spec, numeric: boolean): string {
 function badVerb(spec: Spec, v: unknown): string {
   if (v === null || v === undefined || v === NO_VALUE) return `%!${spec.verb}(<nil>)`;
   return `%!${spec.verb}(${goTypeName(v)}=${formatV(v)})`;
-}
-
-/** strconv.Quote: Go double-quoted string with Go's escapes. */
-export function quoteString(s: string): string {
-  const named: Record<string, string> = { '\x07': '\\a', '\b': '\\b', '\f': '\\f', '\n': '\\n', '\r': '\\r', '\t': '\\t', '\v': '\\v', '\\': '\\\\', '"': '\\"' };
-  let out = '"';
-  for (const ch of s) {
-    const cp = ch.codePointAt(0) ?? 0;
-    if (named[ch]) out += named[ch];
-    else if (cp < 0x20 || cp === 0x7f) out += '\\x' + cp.toString(16).padStart(2, '0');
-    else if ((cp >= 0x80 && cp < 0xa0) || cp === 0xad || (cp >= 0xd800 && cp < 0xe000)) out += cp >= 0xd800 ? '\\ufffd' : '\\u' + cp.toString(16).padStart(4, '0');
-    else out += ch;
-  }
-  return out + '"';
 }
 
 function signed(s: string, neg: boolean, spec: Spec): string {
@@ -178,7 +165,7 @@ function fmtString(s: string, spec: Spec): string {
     }
     case 'q':
       if (spec.sharp && !s.includes('`') && !/[\x00-\x08\x0a-\x1f\x7f]/.test(s)) return pad('`' + s + '`', spec, false);
-      return pad(quoteString(s), spec, false);
+      return pad(goQuote(s), spec, false);
     case 'x': case 'X': {
       let h = [...Buffer.from(s, 'utf8')].map((b) => b.toString(16).padStart(2, '0')).join(spec.space ? ' ' : '');
       if (spec.verb === 'X') h = h.toUpperCase();

@@ -6,6 +6,7 @@ import {
   nodeString,
 } from './nodes';
 import { unquoteGo } from './quote';
+import { goQuote } from '../../../util/go-quote';
 
 /** A template that failed to parse; message is exactly Go's (template: name:line: msg). */
 export class TemplateParseError extends Error {
@@ -296,9 +297,4 @@ function parseGoNumber(text: string): number | null {
   if (/^0[xX][0-9a-fA-F]+$|^0[oO][0-7]+$|^0[bB][01]+$/.test(s)) return sign * Number(s);
   if (/^(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(s)) return sign * Number(s);
   return null;
-}
-
-/** Go's %q for a plain string, enough for error messages. */
-export function goQuote(s: string): string {
-  return JSON.stringify(s).replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
 }
