@@ -124,6 +124,12 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void shutdown('SIGINT'));
 }
 
+/**
+ * A log reader that went away (closed pipe) must not take the daemon down, nor loop: an EPIPE
+ * on stderr would otherwise come back as an uncaught exception whose report fails again.
+ */
+for (const s of [process.stdout, process.stderr]) s.on('error', () => undefined);
+
 /** The daemon never dies for one bad request: a stray async error is logged, not fatal. */
 process.on('unhandledRejection', (e) => process.stderr.write(`berthd: unhandled rejection: ${errorMessage(e)}\n`));
 process.on('uncaughtException', (e) => process.stderr.write(`berthd: uncaught exception: ${e.stack ?? e.message}\n`));
