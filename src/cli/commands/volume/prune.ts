@@ -1,7 +1,7 @@
 import { StatusError, type CommandDef } from '../../command';
 import { get } from '../../flagset';
 import { parseFilters } from '../../opts/filters';
-import { humanSize } from '../../units';
+import { humanSize4 } from '../../format';
 import { confirm } from '../confirm';
 
 /**
@@ -29,7 +29,7 @@ export const command: CommandDef = {
     if (!get.bool(v, 'force') && !(await confirm(ctx, `${warning}\nAre you sure you want to continue?`))) return 0;
     const r = await ctx.client().volumePrune(filters);
     if (r.VolumesDeleted?.length) ctx.out.write(`Deleted Volumes:\n${r.VolumesDeleted.join('\n')}\n\n`);
-    ctx.out.write(`Total reclaimed space: ${humanSize(r.SpaceReclaimed ?? 0)}\n`);
+    ctx.out.write(`Total reclaimed space: ${humanSize4(r.SpaceReclaimed ?? 0)}\n`);
     return 0;
   },
 };
