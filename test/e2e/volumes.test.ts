@@ -138,6 +138,21 @@ describe('volumes', () => {
         assert.notEqual(r.code, 0, describeResult(r));
         await okRun(cli, ['volume', 'rm', `etc-${name}`, `etc2-${name}`]);
       });
+
+      it('system df counts volumes: their size and the containers that use them', T, async () => {
+        const vol = `df-${name}`;
+        const ctr = `df1-${name}`;
+        await okRun(cli, ['run', '--name', ctr, '-v', `${vol}:/data`, 'busybox', 'sh', '-c', 'head -c 5000 /dev/zero > /data/f']);
+        const row = async (): Promise<string> => (await okRun(cli, ['system', 'df', '-v'])).split('\n').find((l) => l.startsWith(`${vol} `)) ?? '';
+        // VOLUME NAME, LINKS, SIZE
+        assert.match(await row(), new RegExp(`^${vol}\\s+1\\s+5kB$`));
+        const summary = (await okRun(cli, ['system', 'df', '--format', '{{.Type}} {{.TotalCount}}'])).split('\n');
+        assert.ok(summary.some((l) => /^Local Volumes [1-9]\d*$/.test(l)), summary.join('\n'));
+        await okRun(cli, ['rm', ctr]);
+        assert.match(await row(), new RegExp(`^${vol}\\s+0\\s+5kB$`));
+        await okRun(cli, ['volume', 'rm', vol]);
+        assert.equal(await row(), '');
+      });
     });
   }
 
