@@ -10,7 +10,7 @@ import { openDatabase, layersSchema, getLayer, type Db } from '../../store';
 import { InvalidParameterError } from '../../util/errors';
 import { OverlayLayerStore } from './overlay-layer-store';
 import { isMounted, overlayOptions } from './mount';
-import { makeTar } from './test-tar';
+import { makeTar, type TarEntry } from './test-tar';
 
 const isRoot = process.getuid?.() === 0;
 
@@ -376,6 +376,39 @@ test('register with tarFile hard-links that file as the saved tar instead of wri
     const chunks: Buffer[] = [];
     for await (const c of stream) chunks.push(c as Buffer);
     assert.ok(Buffer.concat(chunks).equals(tar));
+  } finally {
+    done();
+  }
+});
+
+test('later entries replace earlier ones in tar order: a file twice, a directory over a file, a file over a directory', { skip: !isRoot }, async () => {
+  const { store, done } = setup();
+  try {
+    const entries: TarEntry[] = [];
+    for (let i = 0; i < 40; i++) entries.push({ name: `many/f${i}`, content: `file ${i}`, mode: 0o640, uid: 1000 + i, gid: 2000 + i, mtime: new Date(1_600_000_000_000 + i * 1000) });
+    entries.push(
+      { name: 'dup', content: 'first' },
+      { name: 'dup', content: 'second, wins' },
+      { name: 'target', content: 'shared' },
+      { name: 'hard', type: 'link', linkname: 'target' },
+      { name: 'was-file', content: 'replaced by a directory' },
+      { name: 'was-file/', type: 'directory' },
+      { name: 'was-file/inside', content: 'in the directory' },
+      { name: 'was-dir/', type: 'directory' },
+      { name: 'was-dir/child', content: 'gone with its directory' },
+      { name: 'was-dir', content: 'a file now' },
+    );
+    const l = await store.register(null, Readable.from([await makeTar(entries)]));
+    const d = store.diffDir(l.chainId);
+    for (let i = 0; i < 40; i++) {
+      const st = fs.statSync(path.join(d, 'many', `f${i}`));
+      assert.equal(fs.readFileSync(path.join(d, 'many', `f${i}`), 'utf8'), `file ${i}`);
+      assert.deepEqual([st.mode & 0o7777, st.uid, st.gid, st.mtimeMs], [0o640, 1000 + i, 2000 + i, 1_600_000_000_000 + i * 1000], `f${i}`);
+    }
+    assert.equal(fs.readFileSync(path.join(d, 'dup'), 'utf8'), 'second, wins');
+    assert.equal(fs.statSync(path.join(d, 'hard')).ino, fs.statSync(path.join(d, 'target')).ino);
+    assert.equal(fs.readFileSync(path.join(d, 'was-file', 'inside'), 'utf8'), 'in the directory');
+    assert.equal(fs.readFileSync(path.join(d, 'was-dir'), 'utf8'), 'a file now');
   } finally {
     done();
   }

@@ -159,7 +159,8 @@ class Unpacker {
       }
       case 'directory':
         await drain(body);
-        if (!existing) fs.mkdirSync(target, { mode: 0o700 });
+        // a directory over a file (removed above) is made anew
+        if (!existing?.isDirectory()) fs.mkdirSync(target, { mode: 0o700 });
         this.knownDirs.add(rel);
         this.dirTimes.push([target, header.mtime ?? new Date(0)]);
         break;
