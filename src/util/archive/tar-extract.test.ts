@@ -74,6 +74,24 @@ test('noOverwriteDirNonDir refuses to replace a directory by a file', async () =
   }
 });
 
+test('without noOverwriteDirNonDir a directory replaces a file and a file a directory', async () => {
+  const s = sandbox();
+  try {
+    fs.writeFileSync(path.join(s.dest, 'was-file'), 'x');
+    fs.mkdirSync(path.join(s.dest, 'was-dir'));
+    fs.writeFileSync(path.join(s.dest, 'was-dir', 'child'), 'y');
+    await extractTar(await tarOf([
+      { name: 'was-file/', type: 'directory', mode: 0o755 },
+      { name: 'was-file/inside', body: 'in' },
+      { name: 'was-dir', body: 'a file now' },
+    ]), s.dest, { scope: s.root, noOverwriteDirNonDir: false });
+    assert.equal(fs.readFileSync(path.join(s.dest, 'was-file', 'inside'), 'utf8'), 'in');
+    assert.equal(fs.readFileSync(path.join(s.dest, 'was-dir'), 'utf8'), 'a file now');
+  } finally {
+    s.done();
+  }
+});
+
 test('packTree then extractTar round-trips files, links and hard links with renaming', async () => {
   const s = sandbox();
   try {

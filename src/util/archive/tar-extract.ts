@@ -77,7 +77,8 @@ export async function extractTar(input: Readable, dest: string, opts: ExtractOpt
       }
       case 'directory':
         entry.resume();
-        if (!existing) fs.mkdirSync(target, { mode: 0o700 });
+        // a directory over a file (removed above) is made anew
+        if (!existing?.isDirectory()) fs.mkdirSync(target, { mode: 0o700 });
         dirTimes.push([target, header.mtime ?? new Date()]);
         break;
       case 'symlink':
