@@ -40,22 +40,3 @@ export async function isEmptyDir(dir: string): Promise<boolean> {
     return true;
   }
 }
-
-/** Bytes in a tree (regular files, counted once per inode), without following links. */
-export async function treeSize(dir: string): Promise<number> {
-  const seen = new Set<string>();
-  let total = 0;
-  const walk = async (p: string): Promise<void> => {
-    const st = await fs.lstat(p);
-    if (st.isDirectory()) {
-      for (const n of await fs.readdir(p)) await walk(path.join(p, n));
-      return;
-    }
-    const key = `${st.dev}:${st.ino}`;
-    if (seen.has(key)) return;
-    seen.add(key);
-    total += st.size;
-  };
-  await walk(dir);
-  return total;
-}

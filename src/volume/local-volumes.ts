@@ -4,9 +4,9 @@ import type { VolumeRow, VolumesTable } from '../store';
 import { InvalidParameterError, NotFoundError, SystemError } from '../util/errors';
 import { isMounted } from '../util/mountinfo';
 import { MNT_DETACH, berthNative } from '../util/native';
-import { treeSize } from './copy';
 import { MS_BIND, parseMountOptions } from './mount-options';
 import type { VolumeInfo, VolumeStore } from './volume-store';
+import { dirSize } from '../util/dir-size';
 
 const NAME_RE = /^[a-zA-Z0-9][a-zA-Z0-9_.-]+$/;
 const OPTION_KEYS = new Set(['type', 'device', 'o', 'size']);
@@ -124,7 +124,7 @@ export class LocalVolumes implements VolumeStore {
 
   async size(name: string): Promise<number> {
     if (this.table.get(name)?.options?.device) return -1; // Docker reports no size for mounted volumes
-    return treeSize(this.dataDir(name)).catch(() => -1);
+    return dirSize(this.dataDir(name)).catch(() => -1);
   }
 }
 

@@ -11,6 +11,7 @@ import { ConflictError, NotFoundError } from '../../util/errors';
 import { syncFilesystem } from './host-tools';
 import { isMounted, mountOverlay, overlayOptions, unmountAll } from './mount';
 import { unpackLayer } from './tar-unpack';
+import { dirSize } from '../../util/dir-size';
 
 /** the registered tar, kept for save: <data-root>/layers/<chain hex>/layer.tar */
 const LAYER_TAR = 'layer.tar';
@@ -304,24 +305,4 @@ function linkOrCopy(src: string, dest: string): void {
 function fsyncDir(dir: string): void {
   const fd = fs.openSync(dir, 'r');
   try { fs.fsyncSync(fd); } finally { fs.closeSync(fd); }
-}
-
-/** Bytes of everything but directories, hard links counted once (Docker's directory.Size). */
-async function dirSize(root: string): Promise<number> {
-  const seen = new Set<string>();
-  let total = 0;
-  const walk = async (dir: string): Promise<void> => {
-    let entries: fs.Dirent[];
-    try { entries = await fs.promises.readdir(dir, { withFileTypes: true }); } catch { return; }
-    for (const e of entries) {
-      const p = path.join(dir, e.name);
-      if (e.isDirectory()) { await walk(p); continue; }
-      const st = await fs.promises.lstat(p);
-      const key = `${st.dev}:${st.ino}`;
-      if (st.nlink > 1) { if (seen.has(key)) continue; seen.add(key); }
-      total += st.size;
-    }
-  };
-  await walk(root);
-  return total;
 }
