@@ -14,7 +14,8 @@ import { removeContainer } from './remove';
 import { notRunning, startContainer } from './start';
 import { containerStats } from './stats';
 import { killContainer, pauseContainer, restartContainer, stopContainer, unpauseContainer } from './stop';
-import { labelMatch, listContainers, toInspect, toSummary } from './view';
+import { labelMatch } from '../label-filter';
+import { listContainers, toInspect, toSummary } from './view';
 
 /** The API's view of containers: resolves the reference, then one operation per call. */
 export class ContainerService implements ContainerBackend {

@@ -6,6 +6,7 @@ import type { ContainerDeps } from './deps';
 import type { ContainerDoc } from './model';
 import { statusOf } from './model';
 import { mountPoints } from '../volume';
+import { labelMatch } from '../label-filter';
 
 /** Docker fills the top-level address fields from the default bridge's endpoint only. */
 function networkSettings(doc: ContainerDoc): NetworkSettings {
@@ -136,8 +137,3 @@ function safeRegex(v: string): RegExp {
   }
 }
 
-export function labelMatch(labels: Record<string, string>, filter: string): boolean {
-  const i = filter.indexOf('=');
-  if (i < 0) return filter in labels;
-  return labels[filter.slice(0, i)] === filter.slice(i + 1);
-}

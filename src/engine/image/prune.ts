@@ -3,7 +3,7 @@ import type { ImageRecord, ImageStore } from '../../image';
 import { InvalidParameterError } from '../../util/errors';
 import type { Filters } from '../backends';
 import { parseUntil } from '../container/service';
-import { labelMatch } from '../container/view';
+import { labelMatch } from '../label-filter';
 
 const PRUNE_FILTERS = new Set(['dangling', 'until', 'label', 'label!']);
 

@@ -4,7 +4,7 @@ import type { ImageRecord, ImageStore, ImageUserRef } from '../../image';
 import { familiarize } from '../../image';
 import { InvalidParameterError, SystemError, errorMessage } from '../../util/errors';
 import type { Filters, ImageBackend } from '../backends';
-import { labelMatch } from '../container/view';
+import { labelMatch } from '../label-filter';
 import type { ContainerRegistry } from '../container/registry';
 import type { EventBus } from '../events/bus';
 import type { ImageArchives } from './archive';

@@ -11,6 +11,7 @@ import type { ContainerLookup, ContainerNetworking } from './attach';
 import type { NetworkDoc } from './model';
 import { toResource } from './model';
 import type { NetworkRegistry } from './registry';
+import { labelMatch } from '../label-filter';
 
 const FILTERS = new Set(['driver', 'id', 'label', 'name', 'scope', 'type', 'dangling']);
 
@@ -38,10 +39,7 @@ export class NetworkService implements NetworkBackend {
     if (f.name?.length && !f.name.some((v) => n.name.includes(v))) return false;
     if (f.scope?.length && !f.scope.includes('local')) return false;
     if (f.type?.length && !f.type.includes(n.predefined ? 'builtin' : 'custom')) return false;
-    if (f.label?.length && !f.label.every((l) => {
-      const i = l.indexOf('=');
-      return i < 0 ? l in n.labels : n.labels[l.slice(0, i)] === l.slice(i + 1);
-    })) return false;
+    if (f.label?.length && !f.label.every((l) => labelMatch(n.labels, l))) return false;
     if (f.dangling?.length) {
       const want = f.dangling[0] === 'true' || f.dangling[0] === '1';
       if (want !== (!n.predefined && !this.inUse(n))) return false;

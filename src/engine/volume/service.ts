@@ -6,15 +6,10 @@ import type { Filters, VolumeBackend } from '../backends';
 import type { EventBus } from '../events/bus';
 import type { ContainerMounts } from './container-mounts';
 import { ANONYMOUS_LABEL } from './container-mounts';
+import { labelMatch } from '../label-filter';
 
 const LIST_FILTERS = new Set(['dangling', 'name', 'label', 'driver']);
 const PRUNE_FILTERS = new Set(['label', 'label!', 'all']);
-
-function labelMatch(labels: Record<string, string>, filter: string): boolean {
-  const i = filter.indexOf('=');
-  if (i < 0) return filter in labels;
-  return labels[filter.slice(0, i)] === filter.slice(i + 1);
-}
 
 function nameMatch(name: string, pattern: string): boolean {
   try {
