@@ -11,7 +11,7 @@ import { containerIoRoutes } from './routes/container-io';
 import { containerFsRoutes } from './routes/container-fs';
 import { execRoutes } from './routes/exec';
 import { imageRoutes } from './routes/images';
-import { diskUsageRoutes, fallbackRoutes } from './routes/disk-usage';
+import { diskUsageRoutes } from './routes/disk-usage';
 import { networkRoutes } from './routes/networks';
 import { volumeRoutes } from './routes/volumes';
 
@@ -68,8 +68,6 @@ export function createApiServer(backends: Backends, info: ServerInfo, opts: ApiS
   const router = Router({ ignoreTrailingSlash: true, maxParamLength: 1024 });
   const noop = (): void => undefined;
   for (const r of ALL_ROUTES) router.on(r.method, r.path, noop, { handler: r.handler } satisfies RouteStore);
-  const declared = new Set(ALL_ROUTES.map((r) => `${r.method} ${r.path}`));
-  for (const r of fallbackRoutes) if (!declared.has(`${r.method} ${r.path}`)) router.on(r.method, r.path, noop, { handler: r.handler } satisfies RouteStore);
   const log = opts.log ?? noop;
   const headers = commonHeaders(info);
 

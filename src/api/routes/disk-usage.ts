@@ -26,16 +26,3 @@ export const diskUsageRoutes: Route[] = [
   { method: 'GET', path: '/system/df', handler: systemDataUsage },
   { method: 'POST', path: '/build/prune', handler: buildPrune },
 ];
-
-/**
- * Answers only while no network routes exist (the API server skips a fallback whose method
- * and path another route declares): the docker CLI's system prune asks for it and fails on
- * a 404, and with no networks there is nothing to prune.
- */
-export async function networkPruneFallback(ctx: ApiContext): Promise<void> {
-  ctx.json(200, { NetworksDeleted: null });
-}
-
-export const fallbackRoutes: Route[] = [
-  { method: 'POST', path: '/networks/prune', handler: networkPruneFallback },
-];
