@@ -31,6 +31,12 @@ export function startContainer(deps: ContainerDeps, doc: ContainerDoc, restartin
       throw failed(deps, doc, e);
     }
     const spec = buildRunSpec(doc, rootfs, netns);
+    // what a start that fails from here on undoes, in one place for both failure points
+    const undo = async (): Promise<void> => {
+      await deps.network.teardown(doc).catch(() => undefined);
+      await deps.layers.unmount(doc.id).catch(() => undefined);
+      await deps.volumes?.release(doc, false).catch(() => undefined);
+    };
     await deps.runtime.delete(doc.id, true).catch(() => undefined);
     try {
       if (deps.volumes) {
@@ -42,9 +48,7 @@ export function startContainer(deps: ContainerDeps, doc: ContainerDoc, restartin
       const stdinOnce = !!doc.config.StdinOnce && !doc.config.Tty;
       await deps.runtime.create(spec, { tty: !!doc.config.Tty, stdin: !!doc.config.OpenStdin, stdinOnce, logPath: doc.logPath, consoleSize: consoleSize(doc) });
     } catch (e) {
-      await deps.network.teardown(doc).catch(() => undefined);
-      await deps.layers.unmount(doc.id).catch(() => undefined);
-      await deps.volumes?.release(doc, false).catch(() => undefined);
+      await undo();
       throw failed(deps, doc, e);
     }
     // join waiting attach sessions before the process runs, so none of its output is lost
@@ -60,8 +64,7 @@ export function startContainer(deps: ContainerDeps, doc: ContainerDoc, restartin
       ({ pid } = await deps.runtime.start(doc.id));
     } catch (e) {
       await deps.runtime.delete(doc.id, true).catch(() => undefined);
-      await deps.network.teardown(doc).catch(() => undefined);
-      await deps.layers.unmount(doc.id).catch(() => undefined);
+      await undo();
       throw failed(deps, doc, e);
     }
     const s = doc.state;
