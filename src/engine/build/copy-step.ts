@@ -88,7 +88,7 @@ export async function copySources(s: BuildSession, step: CopyStep, root: string,
 }
 
 /** Copies the sources into a new layer over `parent` and commits it as the step's image. */
-export async function copyStep(s: BuildSession, step: CopyStep, parent: ImageRecord | null, sources: Source[], probe: RunConfig, createdBy: string): Promise<ImageRecord> {
+export async function copyStep(s: BuildSession, step: CopyStep, parent: ImageRecord | null, sources: Source[], probe: RunConfig, createdBy: string, author = ''): Promise<ImageRecord> {
   const layer = await s.scratchLayer(parent);
   try {
     const rootfs = layer.root;
@@ -119,6 +119,7 @@ export async function copyStep(s: BuildSession, step: CopyStep, parent: ImageRec
       containerConfig: imageConfigOf({ ...probe, Image: parent?.id ?? '' }),
       containerId: '',
       createdBy,
+      author: author || undefined,
     });
   } finally {
     await s.dropScratch(layer.id);

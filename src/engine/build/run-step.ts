@@ -55,7 +55,7 @@ function networkMode(s: BuildSession, step: RunStep): string {
  * output streamed as the step's, committed when it exits 0, removed (rm) or kept for
  * inspection on failure unless forcerm. A hang-up kills and removes it.
  */
-export async function runStep(s: BuildSession, step: RunStep, parent: ImageRecord | null, emit: Emit, rootOf: RootOf): Promise<ImageRecord> {
+export async function runStep(s: BuildSession, step: RunStep, parent: ImageRecord | null, emit: Emit, rootOf: RootOf, author = ''): Promise<ImageRecord> {
   if (!parent) throw new BuildFailure(`failed to create the RUN container: no command can run in an empty (scratch) image: ${step.cmd.join(' ')}`);
   const mounts = await hostMounts(s, step.mounts, rootOf);
   if (step.script) {
@@ -103,6 +103,7 @@ export async function runStep(s: BuildSession, step: RunStep, parent: ImageRecor
       containerConfig: imageConfigOf({ ...step.containerConfig, Image: parent.id, Hostname: shortId(id) }),
       containerId: id,
       createdBy: step.createdBy,
+      author: author || undefined,
     });
     removeAfter = s.opts.rm || s.opts.forceRm;
     return img;

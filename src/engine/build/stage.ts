@@ -53,13 +53,14 @@ export class StageRunner {
       base = await c.resolveImage(planned.base, { pull: c.s.opts.pull, signal: c.s.signal });
       baseConfig = (base.config.config ?? {}) as RunConfig;
     }
-    emit({ stream: ` ---> ${base ? shortId(base.id) : ''}\n` });
     const r = new StageRunner(c, index, emit, base, baseConfig);
+    // the base image's ONBUILD triggers belong to the FROM step
     const triggers = r.d.takeTriggers();
     if (triggers.length) {
       emit({ stream: triggersMessage(triggers.length) + '\n' });
       for (const t of triggers) await r.exec(parseTrigger(t));
     }
+    emit({ stream: ` ---> ${r.image ? shortId(r.image.id) : ''}\n` });
     for (const inst of planned.stage.commands) {
       c.s.checkAborted();
       emit({ stream: stepLine(step++, c.plan.stepCount, inst.original) + '\n' });
@@ -105,7 +106,7 @@ export class StageRunner {
       const probe = cs.containerConfig(hash);
       const hit = this.cached(probe);
       if (hit) { this.image = hit; return; }
-      this.image = await copyStep(s, cs, parent, sources, probe, cs.createdBy(hash));
+      this.image = await copyStep(s, cs, parent, sources, probe, cs.createdBy(hash), this.d.maintainer);
       s.remember(parent, probe, this.image);
       return;
     }
@@ -114,7 +115,7 @@ export class StageRunner {
     if (hit) { this.image = hit; return; }
     switch (step.kind) {
       case 'run':
-        this.image = await runStep(s, step, parent, this.emit, this.rootOf);
+        this.image = await runStep(s, step, parent, this.emit, this.rootOf, this.d.maintainer);
         break;
       case 'workdir': {
         const layer = await s.scratchLayer(parent);
@@ -141,6 +142,7 @@ export class StageRunner {
       containerConfig: imageConfigOf({ ...probe, Image: image }),
       containerId: '',
       createdBy,
+      author: this.d.maintainer || undefined,
     });
   }
 }
