@@ -70,9 +70,9 @@ export class StageRunner {
     return { image: r.image, config: r.d.config };
   }
 
-  private cached(probe: RunConfig): ImageRecord | null {
+  private cached(probe: RunConfig, extra = ''): ImageRecord | null {
     if (this.missed) return null;
-    const hit = this.c.s.lookup(this.image, probe);
+    const hit = this.c.s.lookup(this.image, probe, extra);
     if (hit) this.emit({ stream: ' ---> Using cache\n' });
     else this.missed = true;
     return hit;
@@ -111,7 +111,8 @@ export class StageRunner {
       return;
     }
     const step = this.d.dispatch(inst);
-    const hit = this.cached(step.containerConfig);
+    const extra = step.kind === 'run' && (step.mounts.length || step.network) ? JSON.stringify({ mounts: step.mounts, network: step.network }) : '';
+    const hit = this.cached(step.containerConfig, extra);
     if (hit) { this.image = hit; return; }
     switch (step.kind) {
       case 'run':
@@ -131,7 +132,7 @@ export class StageRunner {
         this.image = await this.commit(parent, null, step.config, step.containerConfig, step.createdBy);
         break;
     }
-    if (this.image) s.remember(parent, step.containerConfig, this.image);
+    if (this.image) s.remember(parent, step.containerConfig, this.image, extra);
   }
 
   private commit(parent: ImageRecord | null, rwId: string | null, config: RunConfig, probe: RunConfig, createdBy: string): Promise<ImageRecord> {
