@@ -28,7 +28,9 @@ describe('COPY file operations', () => {
     assert.deepEqual(await resolveOwner(root, 'app:staff'), { uid: 1001, gid: 50 });
     assert.deepEqual(await resolveOwner(root, '7:8'), { uid: 7, gid: 8 });
     assert.deepEqual(await resolveOwner(null, '42'), { uid: 42, gid: 42 });
-    await assert.rejects(resolveOwner(root, 'ghost'), /can't find uid ghost: no matching entries in passwd file/);
+    await assert.rejects(resolveOwner(root, 'ghost'), /^InvalidParameterError: can't find uid for user ghost: no such user: ghost$/);
+    await assert.rejects(resolveOwner(root, 'root:ghosts'), /can't find gid for group ghosts: no such group: ghosts/);
+    await assert.rejects(resolveOwner(root, 'a:b:c'), /invalid chown string format: a:b:c/);
     fs.rmSync(root, { recursive: true });
   });
 

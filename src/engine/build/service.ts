@@ -139,6 +139,7 @@ export class BuildService implements BuildBackend {
     const target = await results.get(plan.target);
     const image = target?.image;
     if (!image) throw new InvalidParameterError('No image was generated. Is your Dockerfile empty?');
+    await s.removalsDone();
     const warning = plan.buildArgs.unusedWarning();
     if (warning) emit({ stream: `${warning}\n` });
     emit({ aux: { ID: image.id } });

@@ -112,6 +112,11 @@ export class BuildSession {
     this.removals.push(this.deps.containers.remove(id, { force: true, volumes: true }).catch(() => undefined));
   }
 
+  /** Waits for the intermediate containers being removed (a finished build leaves none). */
+  async removalsDone(): Promise<void> {
+    await Promise.all(this.removals);
+  }
+
   tmpPath(...parts: string[]): string {
     return path.join(this.tmpDir, ...parts);
   }
