@@ -137,6 +137,19 @@ describe('build engine (docker build, classic builder)', () => {
     const r = await build(dir, '--target', 'broken');
     assert.equal(r.code, 7, describeResult(r));
     assert.match(r.stdout + r.stderr, /The command '\/bin\/sh -c echo broken-stage-ran && exit 7' returned a non-zero code: 7/);
+    // independent stages run at once: a failing one stops the others (a long RUN is killed)
+    const par = context({
+      Dockerfile: [
+        'FROM busybox AS slow', 'RUN sleep 60', 'FROM busybox AS fails', 'RUN sleep 1; exit 5',
+        'FROM busybox', 'COPY --from=slow /etc/hostname /a', 'COPY --from=fails /etc/hostname /b',
+      ].join('\n'),
+    });
+    const started = Date.now();
+    const pr = await build(par);
+    assert.equal(pr.code, 5, describeResult(pr));
+    assert.ok(Date.now() - started < 30000, `took ${Date.now() - started} ms`);
+    assert.match(pr.stdout, /^Step 2\/7 : RUN sleep 60\n ---> Running in [0-9a-f]{12}\n/m);
+    assert.equal((await out(['ps', '-q'])).trim(), '');
     const bad = await build(dir, '--target', 'nosuch');
     assert.notEqual(bad.code, 0);
     assert.match(bad.stderr, /failed to reach build target nosuch in Dockerfile/);

@@ -123,19 +123,22 @@ export class BuildService implements BuildBackend {
     const output = new OrderedOutput(plan.needed, emit);
     const results = new Map<number, Promise<StageResult>>();
     const ctx = { s, df, plan, results, resolveImage: this.resolveImage };
-    try {
-      for (const wave of plan.waves) {
-        const running = wave.map((i) => {
-          const p = StageRunner.run(ctx, i, first.get(i) as number, (m) => output.write(i, m));
-          results.set(i, p);
-          return p.finally(() => output.done(i));
-        });
-        await Promise.all(running);
-      }
-    } catch (e) {
-      output.flush();
-      throw e;
+    // every needed stage starts at once and waits for the stages it names where it names
+    // them (FROM, COPY --from, RUN --mount from=): independent stages run concurrently
+    let failure: { e: unknown } | null = null;
+    for (const i of plan.needed) {
+      const p = StageRunner.run(ctx, i, first.get(i) as number, (m) => output.write(i, m));
+      results.set(i, p);
+      p.then(() => output.done(i), (e: unknown) => {
+        if (!failure) {
+          failure = { e };
+          s.cancel(); // the other stages stop at their next step; their RUNs are killed
+          output.flush();
+        }
+      });
     }
+    await Promise.allSettled(results.values());
+    if (failure) throw (failure as { e: unknown }).e;
     const target = await results.get(plan.target);
     const image = target?.image;
     if (!image) throw new InvalidParameterError('No image was generated. Is your Dockerfile empty?');
