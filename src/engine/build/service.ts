@@ -155,9 +155,33 @@ export class BuildService implements BuildBackend {
   }
 
   /** The build cache as GET /system/df lists it: cached steps and RUN cache mounts. */
+  /**
+   * The cached images build prune can delete: untagged, and every image built on them
+   * deletable too. The others (in a tagged image's chain) are shared with images.
+   */
+  private prunable(cached: ReadonlySet<string>): Set<string> {
+    const all = this.deps.images.list();
+    const children = new Map<string, string[]>();
+    for (const i of all) if (i.parent) children.set(i.parent, [...(children.get(i.parent) ?? []), i.id]);
+    const byId = new Map(all.map((i) => [i.id, i]));
+    const memo = new Map<string, boolean>();
+    const ok = (id: string): boolean => {
+      const known = memo.get(id);
+      if (known !== undefined) return known;
+      memo.set(id, false); // a cycle (never in a sane store) keeps the image
+      const img = byId.get(id);
+      const v = !!img && cached.has(id) && img.repoTags.length === 0 && img.repoDigests.length === 0 && (children.get(id) ?? []).every(ok);
+      memo.set(id, v);
+      return v;
+    };
+    return new Set([...cached].filter(ok));
+  }
+
   async usage(): Promise<DiskUsageBuildCache[]> {
     const out: DiskUsageBuildCache[] = [];
-    for (const row of this.deps.cache.list()) {
+    const rows = this.deps.cache.list();
+    const prunable = this.prunable(new Set(rows.map((r) => r.imageId)));
+    for (const row of rows) {
       const img = this.deps.images.tryResolve(row.imageId);
       if (!img || img.id !== row.imageId) continue;
       const top = img.chainIds.length && img.chainIds.length > (this.deps.images.tryResolve(row.parentId)?.chainIds.length ?? 0)
@@ -166,7 +190,7 @@ export class BuildService implements BuildBackend {
       out.push({
         ID: row.key.slice(0, 25), Parent: row.parentId ? row.parentId.slice(7, 32) : '', Type: 'regular',
         Description: history.length ? history[history.length - 1].created_by ?? '' : '',
-        InUse: false, Shared: false, Size: top, CreatedAt: row.created, LastUsedAt: row.uses ? row.lastUsed : null, UsageCount: row.uses,
+        InUse: false, Shared: !prunable.has(img.id), Size: top, CreatedAt: row.created, LastUsedAt: row.uses ? row.lastUsed : null, UsageCount: row.uses,
       });
     }
     for (const m of await this.cacheMounts()) {
