@@ -155,6 +155,24 @@ describe('build engine (docker build, classic builder)', () => {
     assert.match(bad.stderr, /failed to reach build target nosuch in Dockerfile/);
   });
 
+  it('FROM scratch, meta ARGs in FROM, COPY --from an image, RUN --mount=type=bind from the context and a stage', T, async () => {
+    const dir = context({
+      Dockerfile: [
+        'ARG BASE=busybox', 'FROM scratch AS files', 'COPY f.txt /f.txt',
+        'FROM ${BASE}', 'COPY --from=files /f.txt /from-scratch.txt', 'COPY --from=hello-world /hello /hello-bin',
+        'RUN --mount=type=bind,source=f.txt,target=/mnt/f cat /mnt/f',
+        'RUN --mount=type=bind,from=files,target=/mnt/s ls /mnt/s',
+      ].join('\n'),
+      'f.txt': 'from the context\n',
+    });
+    const stdout = await built(dir, '-t', 'scratchy');
+    assert.match(stdout, /^Step 1\/8 : ARG BASE=busybox\nStep 2\/8 : FROM scratch AS files\n ---> \nStep 3\/8 : COPY f.txt \/f.txt\n/m);
+    assert.match(stdout, /^from the context\n/m);
+    assert.match(stdout, /^f\.txt\n/m);
+    assert.equal(await out(['run', '--rm', 'scratchy', 'cat', '/from-scratch.txt']), 'from the context\n');
+    assert.equal(await out(['run', '--rm', 'scratchy', 'test', '-x', '/hello-bin']), '');
+  });
+
   it('a second build is answered from cache; a changed COPY file rebuilds from that step; the cache survives a restart', T, async () => {
     const dir = context({
       Dockerfile: 'FROM busybox\nENV X=1\nRUN echo one > /one\nCOPY data.txt /data.txt\nRUN cat /data.txt > /copy\nCMD ["cat", "/copy"]\n',
