@@ -17,9 +17,10 @@ export type { BuildDeps, BuildOptions } from './session';
 
 /**
  * POST /build: the classic builder (Docker's JSON messages) over the engine. A build reads
- * the context, parses and plans the Dockerfile, runs the needed stages (each wave's stages
- * concurrently, their output in Dockerfile order), then tags the target's image. Errors met
- * before the first message reach the client as an HTTP error; later ones as an error message.
+ * the context, parses and plans the Dockerfile, runs the needed stages (concurrently where
+ * they do not wait for each other, their output in Dockerfile order), then tags the target's
+ * image. Errors met before the first message reach the client as an HTTP error; later ones
+ * as an error message.
  */
 export class BuildService implements BuildBackend {
   private resolveImage: BaseImageResolver;
@@ -107,8 +108,8 @@ export class BuildService implements BuildBackend {
     });
     await this.receive(s, body);
     const text = await readDockerfile(s.ctxDir, opts.dockerfile);
+    if (text.length === 0) throw new InvalidParameterError(`the Dockerfile (${opts.dockerfile || 'Dockerfile'}) cannot be empty`);
     const df = parseDockerfileStages(text);
-    if (df.stages.length === 0) throw new InvalidParameterError('the Dockerfile (Dockerfile) cannot be empty');
     addLabelStep(df, opts);
     const plan = planBuild(df, { buildArgs: opts.buildArgs, target: opts.target });
     for (const w of df.warnings) emit({ stream: `${w}\n` });
