@@ -216,7 +216,9 @@ describe('build engine (docker build, classic builder)', () => {
     assert.match(two, /^2$/m);
     assert.equal(await out(['run', '--rm', 'cm', 'cat', '/greeting']), 'hello from a heredoc\n');
 
-    const df = JSON.parse((await rawRequest(daemon().sock, 'GET', '/v1.41/system/df')).body) as { BuildCache: { Type: string }[]; BuilderSize: number };
+    const dfRes = await rawRequest(daemon().sock, 'GET', '/v1.41/system/df');
+    assert.equal(dfRes.status, 200, dfRes.body);
+    const df = JSON.parse(dfRes.body) as { BuildCache: { Type: string }[]; BuilderSize: number };
     assert.ok(df.BuildCache.some((c) => c.Type === 'exec.cachemount'), JSON.stringify(df.BuildCache));
     assert.ok(df.BuildCache.some((c) => c.Type === 'regular'));
     const pruned = await out(['builder', 'prune', '-f']);

@@ -185,7 +185,8 @@ export class BuildService implements BuildBackend {
     for (const row of rows) {
       const img = this.deps.images.tryResolve(row.imageId);
       if (!img || img.id !== row.imageId) continue;
-      const top = img.chainIds.length && img.chainIds.length > (this.deps.images.tryResolve(row.parentId)?.chainIds.length ?? 0)
+      const parent = row.parentId ? this.deps.images.tryResolve(row.parentId) : null;
+      const top = img.chainIds.length && img.chainIds.length > (parent?.chainIds.length ?? 0)
         ? this.deps.images.layerSize(img.chainIds[img.chainIds.length - 1]) : 0;
       const history = img.config.history ?? [];
       out.push({
