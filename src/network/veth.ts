@@ -56,6 +56,28 @@ export async function detachVeth(nsPath: string, iface: string): Promise<void> {
   }
 }
 
+/**
+ * netavark's jump from FORWARD into its isolation chains. Any network's complete teardown
+ * removes it (netavark 1.4 treats it as that network's rule), leaving every other isolated
+ * network open to the others until some netavark setup puts it back; an attach that skips
+ * netavark puts it back itself, exactly as netavark writes it (so netavark can remove it).
+ */
+export async function ensureIsolationJump(): Promise<void> {
+  const rule = ['FORWARD', '-j', 'NETAVARK_ISOLATION_1'];
+  if ((await run('iptables', ['-t', 'filter', '-C', ...rule, '--wait'])).code === 0) return;
+  const r = await run('iptables', ['-t', 'filter', '-I', rule[0], '1', ...rule.slice(1), '--wait']);
+  if (r.code !== 0) throw new Error(`iptables: ${r.stderr.trim()}`);
+}
+
+function run(file: string, args: string[]): Promise<{ code: number; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(file, args, (err, _out, stderr) => {
+      const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
+      resolve({ code, stderr });
+    });
+  });
+}
+
 /** Docker's MAC for an IPv4 address: 02:42 and the address's four bytes. */
 export function macFor(ip: string): string {
   return ['02', '42', ...ip.split('.').map((p) => Number(p).toString(16).padStart(2, '0'))].join(':');

@@ -6,7 +6,7 @@ import type { NamespaceMode } from '../../runtime';
 import { ConflictError, ForbiddenError, InvalidParameterError, NotFoundError, SystemError, errorMessage } from '../../util/errors';
 import { newId, shortId } from '../../util/ids';
 import type { ContainerDoc } from '../container/model';
-import { BridgeLinks } from './bridge-links';
+import { BridgeLinks, netavarkName } from './bridge-links';
 import type { NetworkDoc } from './model';
 import { portsOf, releasePorts, resolvePorts } from './ports';
 import type { NetworkRegistry } from './registry';
@@ -57,7 +57,8 @@ export class ContainerNetworking implements ContainerNetworkHooks {
     private readonly netnsDir: string,
     private readonly log: (msg: string) => void = () => undefined,
   ) {
-    this.links = new BridgeLinks(netavark, netnsDir, (id) => this.attachedCount(id), (n) => this.netavarkNetwork(n), log);
+    this.links = new BridgeLinks(netavark, netnsDir, (id) => this.attachedCount(id), (n) => this.netavarkNetwork(n),
+      () => this.networks.all().filter((n) => n.driver === 'bridge').map((n) => n.bridge), log);
   }
 
   /** attaches under way, by container: start's ready() waits for them, a teardown lets them finish first */
@@ -228,7 +229,7 @@ export class ContainerNetworking implements ContainerNetworkHooks {
 
   netavarkNetwork(n: NetworkDoc): NetavarkNetwork {
     return {
-      name: n.name, id: n.id, driver: 'bridge', network_interface: n.bridge, created: n.created,
+      name: netavarkName(n), id: n.id, driver: 'bridge', network_interface: n.bridge, created: n.created,
       subnets: [{ subnet: n.subnet, gateway: n.gateway }], ipv6_enabled: false, internal: n.internal,
       dns_enabled: n.dns, options: { isolate: 'true' }, ipam_options: { driver: 'host-local' },
     };
@@ -242,20 +243,20 @@ export class ContainerNetworking implements ContainerNetworkHooks {
       const iface = ifaces[n.name] ?? `eth${ifaceStart + i}`;
       ifaces[n.name] = iface;
       const mac = ep.MacAddress || (ifaceStart + i === 0 ? doc.config.MacAddress : '');
-      req.networks[n.name] = {
+      req.networks[netavarkName(n)] = {
         static_ips: [ep.IPAddress as string],
         aliases: n.dns ? [...new Set([...(ep.Aliases ?? []), shortId(doc.id)])] : [],
         interface_name: iface,
         ...(mac ? { static_mac: mac } : {}),
       };
-      req.network_info[n.name] = this.netavarkNetwork(n);
+      req.network_info[netavarkName(n)] = this.netavarkNetwork(n);
     });
     return req;
   }
 
   private fill(eps: [NetworkDoc, EndpointSettings][], status: Awaited<ReturnType<NetavarkNetworks['setup']>>): void {
     for (const [n, ep] of eps) {
-      const st = status[n.name];
+      const st = status[netavarkName(n)];
       const iface = Object.values(st?.interfaces ?? {})[0];
       if (iface?.mac_address) ep.MacAddress = iface.mac_address;
     }

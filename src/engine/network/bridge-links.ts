@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import type { EndpointSettings } from '../../api-types';
 import type { NetavarkNetwork, NetavarkNetworks, NetavarkRequest, NetavarkStatus } from '../../network';
-import { attachVeth, batchSafe, createNetns, detachVeth, linkExists, macFor, removeNetns } from '../../network';
+import { attachVeth, batchSafe, createNetns, detachVeth, ensureIsolationJump, linkExists, macFor, removeNetns } from '../../network';
 import { errorMessage } from '../../util/errors';
 import { newId } from '../../util/ids';
 import type { NetworkDoc } from './model';
@@ -42,6 +42,8 @@ export class BridgeLinks {
     /** containers holding an address on the network (starting, running, or being torn down) */
     private readonly attached: (networkId: string) => number,
     private readonly describe: (n: NetworkDoc) => NetavarkNetwork,
+    /** the bridge interfaces of every bridge network of this daemon */
+    private readonly bridges: () => string[],
     private readonly log: (msg: string) => void,
     private readonly idleMs = BRIDGE_IDLE_MS,
   ) {}
@@ -50,7 +52,7 @@ export class BridgeLinks {
     return this.serial(a, async () => {
       const n = this.native(a);
       // eth0 only: a second interface would need its default route left out (netavark's business)
-      if (n && this.live.has(n.id) && linkExists(n.bridge) && a.req.networks[n.name].interface_name === 'eth0') {
+      if (n && this.live.has(n.id) && linkExists(n.bridge) && a.req.networks[netavarkName(n)].interface_name === 'eth0') {
         try {
           return await this.attachNative(a, n);
         } catch (e) {
@@ -67,13 +69,14 @@ export class BridgeLinks {
     await this.serial(a, async () => {
       let failure: unknown = null;
       const n = this.native(a);
-      if (n) await detachVeth(a.nsPath, a.req.networks[n.name].interface_name).catch((e: unknown) => { failure = e; });
+      if (n) await detachVeth(a.nsPath, a.req.networks[netavarkName(n)].interface_name).catch((e: unknown) => { failure = e; });
       else {
         // once more on failure (within this turn, so no attach slips in between): a concurrent
         // iptables user can make one attempt fail half-way
         await this.netavark.teardown(a.nsPath, a.req)
           .catch(() => new Promise((r) => setTimeout(r, 200)).then(() => this.netavark.teardown(a.nsPath, a.req)))
           .catch((e: unknown) => { failure = e; for (const [m] of a.eps) this.live.delete(m.id); });
+        await this.restoreIsolationJump(a.eps.map(([m]) => m));
       }
       for (const [m] of a.eps) {
         if (!keepsWarm(m)) continue;
@@ -82,6 +85,17 @@ export class BridgeLinks {
       }
       if (failure) throw failure;
     });
+  }
+
+  /**
+   * After netavark removed a network whose bridge went with its last interface: that also
+   * removed the FORWARD jump into the isolation chains every other network relies on (see
+   * ensureIsolationJump); it goes back while any other bridge of this daemon is up.
+   */
+  private async restoreIsolationJump(removed: NetworkDoc[]): Promise<void> {
+    if (!removed.some((m) => m.bridge && !linkExists(m.bridge))) return;
+    if (!this.bridges().some((b) => linkExists(b))) return;
+    await this.netavark.exclusive(ensureIsolationJump).catch((e: unknown) => this.log(`restoring the isolation jump: ${errorMessage(e)}`));
   }
 
   /**
@@ -112,21 +126,30 @@ export class BridgeLinks {
   private native(a: Attachment): NetworkDoc | null {
     if (a.eps.length !== 1 || a.req.port_mappings.length) return null;
     const [n] = a.eps[0];
-    const want = a.req.networks[n.name];
+    const want = a.req.networks[netavarkName(n)];
     if (!keepsWarm(n) || !want || want.static_ips.length !== 1) return null;
     return batchSafe(a.nsPath, n.bridge, want.interface_name) ? n : null;
   }
 
   private async attachNative(a: Attachment, n: NetworkDoc): Promise<NetavarkStatus> {
-    const want = a.req.networks[n.name];
+    const want = a.req.networks[netavarkName(n)];
     const ep = a.eps[0][1];
     const ip = want.static_ips[0];
     const mac = want.static_mac || macFor(ip);
-    await attachVeth({
-      nsPath: a.nsPath, bridge: n.bridge, hostIface: `veth${a.req.container_id.slice(0, 11)}`, iface: want.interface_name, mac,
-      address: { ip, prefix: ep.IPPrefixLen ?? Number(n.subnet.split('/')[1]), gateway: n.internal ? '' : n.gateway },
-    });
-    return { [n.name]: { interfaces: { [want.interface_name]: { mac_address: mac, subnets: [{ ipnet: `${ip}/${ep.IPPrefixLen}`, gateway: n.gateway }] } } } };
+    const [veth, jump] = await Promise.allSettled([
+      attachVeth({
+        nsPath: a.nsPath, bridge: n.bridge, hostIface: `veth${a.req.container_id.slice(0, 11)}`, iface: want.interface_name, mac,
+        address: { ip, prefix: ep.IPPrefixLen ?? Number(n.subnet.split('/')[1]), gateway: n.internal ? '' : n.gateway },
+      }),
+      // after any netavark call under way: a teardown of another network may be removing it
+      this.netavark.exclusive(ensureIsolationJump),
+    ]);
+    if (veth.status === 'rejected') throw veth.reason;
+    if (jump.status === 'rejected') {
+      await detachVeth(a.nsPath, want.interface_name); // netavark, which the caller falls back to, makes its own
+      throw jump.reason;
+    }
+    return { [netavarkName(n)]: { interfaces: { [want.interface_name]: { mac_address: mac, subnets: [{ ipnet: `${ip}/${ep.IPPrefixLen}`, gateway: n.gateway }] } } } };
   }
 
   private scheduleIdle(n: NetworkDoc): void {
@@ -153,13 +176,14 @@ export class BridgeLinks {
     const nsPath = path.join(this.netnsDir, `idle-${id.slice(0, 12)}`);
     const req: NetavarkRequest = {
       container_id: id, container_name: `idle-${id.slice(0, 12)}`, port_mappings: [],
-      networks: { [n.name]: { static_ips: [n.gateway], aliases: [], interface_name: 'eth0' } },
-      network_info: { [n.name]: this.describe(n) },
+      networks: { [netavarkName(n)]: { static_ips: [n.gateway], aliases: [], interface_name: 'eth0' } },
+      network_info: { [netavarkName(n)]: this.describe(n) },
     };
     try {
       await createNetns(nsPath);
       await attachVeth({ nsPath, bridge: n.bridge, hostIface: `veth${id.slice(0, 11)}`, iface: 'eth0', mac: macFor(n.gateway) });
       await this.netavark.teardown(nsPath, req);
+      await this.restoreIsolationJump([n]);
     } finally {
       await removeNetns(nsPath);
     }
@@ -179,6 +203,16 @@ export class BridgeLinks {
     void tail.then(() => { for (const k of keys) if (this.chains.get(k) === tail) this.chains.delete(k); });
     return next;
   }
+}
+
+/**
+ * The name netavark knows a network by: the ID, not the name. netavark names a network's
+ * iptables chains after a hash of this name, so every daemon's "bridge" (and two daemons'
+ * networks of the same name) would share chains, and one's teardown would delete the
+ * other's rules.
+ */
+export function netavarkName(n: NetworkDoc): string {
+  return n.id;
 }
 
 /** A bridge without DNS (the default bridge): what it holds per container is only the veth. */
