@@ -30,21 +30,31 @@ export function batchSafe(...words: string[]): boolean {
 
 /** Creates the pair, the container end inside the namespace, the host end on the bridge; addresses and routes inside. */
 export async function attachVeth(s: VethSpec): Promise<void> {
-  await ipBatch([], [
-    `link add ${s.hostIface} type veth peer name ${s.iface} address ${s.mac} netns ${s.nsPath}`,
-    `link set ${s.hostIface} master ${s.bridge} up`,
-  ]);
+  await plugVeth(s);
   try {
-    const inside = [`link set lo up`, `link set ${s.iface} up`];
-    if (s.address) {
-      inside.unshift(`addr add ${s.address.ip}/${s.address.prefix} dev ${s.iface}`);
-      if (s.address.gateway) inside.push(`route add default via ${s.address.gateway} dev ${s.iface} proto static metric 100`);
-    }
-    await ipBatch(['nsenter', `--net=${s.nsPath}`], inside);
+    await configureInside(s);
   } catch (e) {
     await ipBatch([], [`link del ${s.hostIface}`]).catch(() => undefined);
     throw e;
   }
+}
+
+/** The pair, the container end inside the namespace (down, no address), the host end up on the bridge. */
+export async function plugVeth(s: Omit<VethSpec, 'address'>): Promise<void> {
+  await ipBatch([], [
+    `link add ${s.hostIface} type veth peer name ${s.iface} address ${s.mac} netns ${s.nsPath}`,
+    `link set ${s.hostIface} master ${s.bridge} up`,
+  ]);
+}
+
+/** Inside the namespace: the container end's MAC and address, it and lo up, the default route. */
+export async function configureInside(s: Pick<VethSpec, 'nsPath' | 'iface' | 'mac' | 'address'>): Promise<void> {
+  const inside = [`link set ${s.iface} address ${s.mac}`, `link set lo up`, `link set ${s.iface} up`];
+  if (s.address) {
+    inside.splice(1, 0, `addr add ${s.address.ip}/${s.address.prefix} dev ${s.iface}`);
+    if (s.address.gateway) inside.push(`route add default via ${s.address.gateway} dev ${s.iface} proto static metric 100`);
+  }
+  await ipBatch(['nsenter', `--net=${s.nsPath}`], inside);
 }
 
 /** Deletes the container's end (the host end goes with it); a missing one is fine. */
@@ -67,6 +77,12 @@ export async function ensureIsolationJump(): Promise<void> {
   if ((await run('iptables', ['-t', 'filter', '-C', ...rule, '--wait'])).code === 0) return;
   const r = await run('iptables', ['-t', 'filter', '-I', rule[0], '1', ...rule.slice(1), '--wait']);
   if (r.code !== 0) throw new Error(`iptables: ${r.stderr.trim()}`);
+}
+
+/** A bridge's own two rules in netavark's isolation chains, as netavark writes them; missing ones are fine. */
+export async function removeIsolationRules(bridge: string): Promise<void> {
+  await run('iptables', ['-t', 'filter', '-D', 'NETAVARK_ISOLATION_1', '-i', bridge, '!', '-o', bridge, '-j', 'NETAVARK_ISOLATION_2', '--wait']);
+  await run('iptables', ['-t', 'filter', '-D', 'NETAVARK_ISOLATION_2', '-o', bridge, '-j', 'DROP', '--wait']);
 }
 
 function run(file: string, args: string[]): Promise<{ code: number; stderr: string }> {
