@@ -116,7 +116,12 @@ export class BridgeLinks {
         await this.restoreIsolationJump(a.eps.map(([m]) => m));
       }
       for (const [m] of a.eps) {
-        if (!keepsWarm(m)) continue;
+        if (!keepsWarm(m)) {
+          // a teardown that failed half-way (netavark stops at the first error, e.g. a veth a
+          // first attempt already deleted) leaves the bridge and its rules: removed once idle
+          if (failure && m.bridge && linkExists(m.bridge)) this.scheduleIdle(m);
+          continue;
+        }
         if (!linkExists(m.bridge)) this.live.delete(m.id); // netavark removed it with its last interface
         else {
           this.scheduleIdle(m);
