@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdirSync, promises as fs, rmSync, writeFileSync } from 'node:fs';
+import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { MNT_DETACH, berthNative } from '../util/native';
 
@@ -16,29 +16,6 @@ export async function createNetns(file: string): Promise<void> {
       else resolve();
     });
   });
-}
-
-const MS_BIND = 4096;
-
-/**
- * Moves a namespace from one file to another, synchronously (a bind mount of the first on
- * the second, then the first unmounted and deleted): nothing else runs in between.
- */
-export function moveNetns(from: string, to: string): void {
-  mkdirSync(path.dirname(to), { recursive: true, mode: 0o711 });
-  writeFileSync(to, '', { mode: 0o444 });
-  try {
-    berthNative().mount(from, to, null, MS_BIND, null);
-  } catch (e) {
-    rmSync(to, { force: true });
-    throw e;
-  }
-  try {
-    berthNative().umount(from, MNT_DETACH);
-  } catch {
-    // not mounted: nothing to undo
-  }
-  rmSync(from, { force: true });
 }
 
 /** Unmounts and deletes the namespace file; a missing one is fine. */

@@ -40,7 +40,7 @@ export async function attachVeth(s: VethSpec): Promise<void> {
 }
 
 /** The pair, the container end inside the namespace (down, no address), the host end up on the bridge. */
-export async function plugVeth(s: Omit<VethSpec, 'address'>): Promise<void> {
+async function plugVeth(s: Omit<VethSpec, 'address'>): Promise<void> {
   await ipBatch([], [
     `link add ${s.hostIface} type veth peer name ${s.iface} address ${s.mac} netns ${s.nsPath}`,
     `link set ${s.hostIface} master ${s.bridge} up`,
@@ -48,7 +48,7 @@ export async function plugVeth(s: Omit<VethSpec, 'address'>): Promise<void> {
 }
 
 /** Inside the namespace: the container end's MAC and address, it and lo up, the default route. */
-export async function configureInside(s: Pick<VethSpec, 'nsPath' | 'iface' | 'mac' | 'address'>): Promise<void> {
+async function configureInside(s: Pick<VethSpec, 'nsPath' | 'iface' | 'mac' | 'address'>): Promise<void> {
   const inside = [`link set ${s.iface} address ${s.mac}`, `link set lo up`, `link set ${s.iface} up`];
   if (s.address) {
     inside.splice(1, 0, `addr add ${s.address.ip}/${s.address.prefix} dev ${s.iface}`);

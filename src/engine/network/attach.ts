@@ -156,8 +156,7 @@ export class ContainerNetworking implements ContainerNetworkHooks {
       throw new SystemError(errorMessage(e));
     };
     try {
-      // a namespace prepared ahead with its interface on the bridge, else a new one
-      if (!this.links.claim({ nsPath, req, eps: bridged })) await createNetns(nsPath);
+      await createNetns(nsPath);
       doc.network.sandbox = nsPath;
       doc.network.ports = ports.map;
       this.containers.save(doc);

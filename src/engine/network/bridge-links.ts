@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import type { EndpointSettings } from '../../api-types';
 import type { NetavarkNetwork, NetavarkNetworks, NetavarkRequest, NetavarkStatus } from '../../network';
-import { attachVeth, batchSafe, configureInside, createNetns, detachVeth, ensureIsolationJump, linkExists, removeIsolationRules, macFor, moveNetns, plugVeth, removeNetns } from '../../network';
+import { attachVeth, batchSafe, createNetns, detachVeth, ensureIsolationJump, linkExists, macFor, removeIsolationRules, removeNetns } from '../../network';
 import { errorMessage } from '../../util/errors';
 import { newId } from '../../util/ids';
 import type { NetworkDoc } from './model';
@@ -34,10 +34,6 @@ export class BridgeLinks {
   private readonly live = new Set<string>();
   private readonly chains = new Map<string, Promise<unknown>>();
   private readonly idle = new Map<string, { timer: NodeJS.Timeout; n: NetworkDoc }>();
-  /** by network: one namespace made ahead, eth0 already on the bridge, handed to the next container */
-  private readonly pool = new Map<string, string[]>();
-  /** container namespaces that came from the pool (their eth0 exists, without its address yet) */
-  private readonly claimed = new Set<string>();
   private closed = false;
 
   constructor(
@@ -52,37 +48,9 @@ export class BridgeLinks {
     private readonly idleMs = BRIDGE_IDLE_MS,
   ) {}
 
-  /**
-   * start, in place of creating the namespace: moves a prepared one of the container's network
-   * to `nsPath` (synchronously, so nothing else takes it); false when none is ready.
-   */
-  claim(a: Attachment): boolean {
-    const n = this.native(a);
-    if (!n || !this.live.has(n.id) || a.req.networks[netavarkName(n)].interface_name !== 'eth0') return false;
-    const from = this.pool.get(n.id)?.pop();
-    if (!from) return false;
-    try {
-      moveNetns(from, a.nsPath);
-    } catch (e) {
-      this.log(`taking a prepared namespace of ${n.bridge}: ${errorMessage(e)}`);
-      void removeNetns(from);
-      return false;
-    }
-    this.claimed.add(a.nsPath);
-    return true;
-  }
-
   async setup(a: Attachment): Promise<NetavarkStatus> {
     return this.serial(a, async () => {
       const n = this.native(a);
-      if (n && this.claimed.delete(a.nsPath)) {
-        try {
-          return await this.configureClaimed(a, n);
-        } catch (e) {
-          this.log(`prepared namespace of ${a.req.container_id} on ${n.bridge}: ${errorMessage(e)}; using netavark`);
-          await detachVeth(a.nsPath, 'eth0').catch(() => undefined);
-        }
-      }
       // eth0 only: a second interface would need its default route left out (netavark's business)
       if (n && this.live.has(n.id) && linkExists(n.bridge) && a.req.networks[netavarkName(n)].interface_name === 'eth0') {
         try {
@@ -92,17 +60,12 @@ export class BridgeLinks {
         }
       }
       const status = await this.netavark.setup(a.nsPath, a.req).catch((e: unknown) => this.distrust(a, e));
-      for (const [m] of a.eps) {
-        if (!keepsWarm(m)) continue;
-        this.live.add(m.id);
-        this.refill(m);
-      }
+      for (const [m] of a.eps) if (keepsWarm(m)) this.live.add(m.id);
       return status;
     });
   }
 
   async teardown(a: Attachment): Promise<void> {
-    this.claimed.delete(a.nsPath); // a start that failed before its setup
     await this.serial(a, async () => {
       let failure: unknown = null;
       const n = this.native(a);
@@ -123,10 +86,7 @@ export class BridgeLinks {
           continue;
         }
         if (!linkExists(m.bridge)) this.live.delete(m.id); // netavark removed it with its last interface
-        else {
-          this.scheduleIdle(m);
-          this.refill(m);
-        }
+        else this.scheduleIdle(m);
       }
       if (failure) throw failure;
     });
@@ -165,12 +125,6 @@ export class BridgeLinks {
     this.idle.clear();
     for (const { timer } of pending) clearTimeout(timer);
     await Promise.all(pending.map(({ n }) => this.chain([n.id], () => this.releaseIdle(n)).catch(() => undefined)));
-    // networks still in use keep their bridge, not their prepared namespaces
-    for (const id of [...this.pool.keys()]) {
-      const list = this.pool.get(id) ?? [];
-      this.pool.delete(id);
-      for (const ns of list) await detachVeth(ns, 'eth0').catch(() => undefined).then(() => removeNetns(ns));
-    }
   }
 
   /** The one network of `a` when its veth can be handled natively: the default bridge's kind, no ports. */
@@ -180,50 +134,6 @@ export class BridgeLinks {
     const want = a.req.networks[netavarkName(n)];
     if (!keepsWarm(n) || !want || want.static_ips.length !== 1) return null;
     return batchSafe(a.nsPath, n.bridge, want.interface_name) ? n : null;
-  }
-
-  /** A claimed namespace: only the address, MAC and route inside (one nsenter) and the isolation jump. */
-  private async configureClaimed(a: Attachment, n: NetworkDoc): Promise<NetavarkStatus> {
-    const want = a.req.networks[netavarkName(n)];
-    const ep = a.eps[0][1];
-    const ip = want.static_ips[0];
-    const mac = want.static_mac || macFor(ip);
-    await Promise.all([
-      configureInside({ nsPath: a.nsPath, iface: 'eth0', mac, address: { ip, prefix: ep.IPPrefixLen ?? 0, gateway: n.internal ? '' : n.gateway } }),
-      this.netavark.exclusive(ensureIsolationJump),
-    ]);
-    return { [netavarkName(n)]: { interfaces: { eth0: { mac_address: mac, subnets: [{ ipnet: `${ip}/${ep.IPPrefixLen}`, gateway: n.gateway }] } } } };
-  }
-
-  /** In the background, after the current operations on `n`: one prepared namespace ready for the next container. */
-  private refill(n: NetworkDoc): void {
-    if (this.closed || (this.pool.get(n.id)?.length ?? 0) > 0) return;
-    this.chain([n.id], async () => {
-      if (this.closed || !this.live.has(n.id) || !linkExists(n.bridge) || (this.pool.get(n.id)?.length ?? 0) > 0) return;
-      const id = newId();
-      const nsPath = path.join(this.netnsDir, `pool-${id.slice(0, 12)}`);
-      try {
-        await createNetns(nsPath);
-        // a locally administered MAC until the container's own is set
-        await plugVeth({ nsPath, bridge: n.bridge, hostIface: `veth${id.slice(0, 11)}`, iface: 'eth0', mac: `02:00:${id.slice(0, 8).replace(/(..)(?!$)/g, '$1:')}` });
-      } catch (e) {
-        await removeNetns(nsPath);
-        throw e;
-      }
-      const list = this.pool.get(n.id) ?? [];
-      list.push(nsPath);
-      this.pool.set(n.id, list);
-    }).catch((e: unknown) => this.log(`preparing a namespace on ${n.bridge}: ${errorMessage(e)}`));
-  }
-
-  /** The prepared namespaces of `n`, deleted with their veths (so the bridge is empty when netavark looks). */
-  private async drainPool(n: NetworkDoc): Promise<void> {
-    const list = this.pool.get(n.id) ?? [];
-    this.pool.delete(n.id);
-    for (const ns of list) {
-      await detachVeth(ns, 'eth0').catch(() => undefined);
-      await removeNetns(ns);
-    }
   }
 
   private async attachNative(a: Attachment, n: NetworkDoc): Promise<NetavarkStatus> {
@@ -266,7 +176,6 @@ export class BridgeLinks {
   private async releaseIdle(n: NetworkDoc): Promise<void> {
     if (this.attached(n.id) > 0) return;
     this.live.delete(n.id);
-    await this.drainPool(n);
     if (!linkExists(n.bridge)) return;
     const id = newId();
     const nsPath = path.join(this.netnsDir, `idle-${id.slice(0, 12)}`);
