@@ -8,6 +8,7 @@ import { spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, rmdirSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { BenchBridge } from './bench-bridge';
 import { Command, haveBinary, mustExec, exec, ping, processesMentioning, ProcInfo, sleep, stopPid, unmountUnder, hardLimit } from './proc';
 
 export const ROOT = path.resolve(__dirname, '..', '..', '..');
@@ -160,7 +161,12 @@ const DOCKERD_HOST_PATHS = ['/etc/docker/key.json', '/run/docker/plugins', '/run
 export class DockerdEngine extends Engine {
   readonly sock = path.join(this.dir, 'docker.sock');
   private pid = 0;
-  constructor() { super('dockerd', DOCKERD_HOST_PATHS); }
+  /** dockerd's default network: none (`--bridge=none`), or a bridge the benchmark creates */
+  private readonly bridge: BenchBridge | null;
+  constructor(opts: { bridge?: boolean } = {}) {
+    super('dockerd', DOCKERD_HOST_PATHS);
+    this.bridge = opts.bridge ? new BenchBridge() : null;
+  }
 
   static available(): string | null {
     if (!existsSync(DOCKERD)) return `${DOCKERD} not installed (bash bench/install-competitors.sh)`;
@@ -170,9 +176,15 @@ export class DockerdEngine extends Engine {
 
   async start(): Promise<void> {
     const execRoot = path.join(this.dir, 'exec');
+    // With a bridge: the benchmark's own (never docker0), and still no iptables: for a
+    // container without published ports dockerd's per-container work is the veth and the
+    // namespace either way (its NAT rules are per network, made once at daemon start), so
+    // leaving them out changes no run's time and keeps the host's firewall untouched (with
+    // --iptables dockerd would also set the FORWARD policy to DROP on this shared machine).
+    this.bridge?.create();
     this.pid = spawnDaemon(DOCKERD, [
       '--data-root', path.join(this.dir, 'data'), '--exec-root', execRoot, '--pidfile', path.join(this.dir, 'docker.pid'),
-      '-H', `unix://${this.sock}`, '--bridge=none', '--iptables=false', '--ip-masq=false',
+      '-H', `unix://${this.sock}`, `--bridge=${this.bridge?.name ?? 'none'}`, '--iptables=false', '--ip-masq=false', '--ip-forward=false',
     ], this.logFd());
     await this.waitForSocket(this.sock, this.pid, 60_000);
     // dockerd started its own containerd under the exec-root: it must have booted and answer
@@ -201,6 +213,7 @@ export class DockerdEngine extends Engine {
     if (this.pid) await stopPid(this.pid, 20_000);
     // dockerd stops its containerd on exit; a containerd left over names our exec-root
     for (const p of processesMentioning(this.dir, /^containerd$/)) await stopPid(p.pid, 5000);
+    this.bridge?.destroy();
   }
 }
 

@@ -30,13 +30,17 @@ export async function buildBusyboxTar(): Promise<{ tar: string; cleanup: () => v
   return { tar: path.join(dir, 'busybox.tar'), cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
-/** berth always; dockerd and podman when installed and not skipped. Prints why one is left out. */
-export function chooseEngines(skip: Set<string>): Engine[] {
+/**
+ * berth always; dockerd and podman when installed and not skipped. Prints why one is left out.
+ * dockerd runs without a network (`--bridge=none`) unless `dockerdBridge`: then on a bridge the
+ * benchmark creates and removes.
+ */
+export function chooseEngines(skip: Set<string>, opts: { dockerdBridge?: boolean } = {}): Engine[] {
   const engines: Engine[] = [new BerthEngine()];
   const dockerd = DockerdEngine.available();
   if (skip.has('dockerd')) console.log('dockerd: skipped (--skip)');
   else if (dockerd) console.log(`dockerd: not measured: ${dockerd}`);
-  else engines.push(new DockerdEngine());
+  else engines.push(new DockerdEngine({ bridge: opts.dockerdBridge }));
   const podman = PodmanEngine.available();
   if (skip.has('podman')) console.log('podman: skipped (--skip)');
   else if (podman) console.log(`podman: not measured: ${podman}`);

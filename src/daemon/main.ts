@@ -117,6 +117,7 @@ async function main(): Promise<void> {
     for (const s of servers) s.close();
     server.closeAllConnections?.();
     await deps.cleanups.drain();
+    await networking.shutdown().catch((e) => log.warn(`network shutdown: ${errorMessage(e)}`));
     for (const h of opts.hosts) if (h.startsWith('unix://')) rmQuiet(h.slice(7));
     db.close();
     eventsDb.close();

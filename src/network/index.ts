@@ -3,3 +3,4 @@ export * from './ipam';
 export * from './netavark';
 export * from './netns';
 export * from './ports';
+export * from './veth';

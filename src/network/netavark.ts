@@ -59,6 +59,11 @@ export class NetavarkNetworks {
     await this.serial(() => this.exec('teardown', nsPath, req));
   }
 
+  /** Runs `fn` between netavark calls, none under way (e.g. iptables work that must follow a teardown). */
+  exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    return this.serial(fn);
+  }
+
   private serial<T>(fn: () => Promise<T>): Promise<T> {
     const next = this.chain.then(fn, fn);
     this.chain = next.catch(() => undefined);

@@ -76,6 +76,17 @@ describe('network cleanup', () => {
     await clean();
   });
 
+  it('the default bridge stays a moment after its last container, then goes; also after a kill -9 while it waits', T, async () => {
+    await okRun(cli, ['run', '--rm', 'busybox', 'true']);
+    assert.notDeepEqual(leftovers(daemon(), [daemon().net.bridgeName]), [], 'kept for the next container');
+    assert.equal(await okRun(cli, ['run', '--rm', 'busybox', 'sh', '-c', 'ip -o -4 addr show eth0 | grep -c inet; ip route | grep -c default']), '1\n1\n');
+    await clean();
+    await okRun(cli, ['run', '--rm', 'busybox', 'true']);
+    await daemon().kill9();
+    await daemon().start();
+    await clean();
+  });
+
   it(`${CYCLES} run -d / rm -f cycles leave ip link and iptables as they were`, T, async () => {
     await okRun(cli, ['network', 'create', 'cyc']);
     ownBridges = await networkBridges();

@@ -61,6 +61,7 @@ export function startContainer(deps: ContainerDeps, doc: ContainerDoc, restartin
     }
     let pid: number;
     try {
+      await deps.network.ready(doc); // the interfaces, set up while the runtime created the container
       ({ pid } = await deps.runtime.start(doc.id));
     } catch (e) {
       await deps.runtime.delete(doc.id, true).catch(() => undefined);

@@ -6,6 +6,7 @@ import type { NamespaceMode } from '../../runtime';
 import { ConflictError, ForbiddenError, InvalidParameterError, NotFoundError, SystemError, errorMessage } from '../../util/errors';
 import { newId, shortId } from '../../util/ids';
 import type { ContainerDoc } from '../container/model';
+import { BridgeLinks, netavarkName } from './bridge-links';
 import type { NetworkDoc } from './model';
 import { portsOf, releasePorts, resolvePorts } from './ports';
 import type { NetworkRegistry } from './registry';
@@ -21,8 +22,10 @@ export interface ContainerLookup {
 export interface ContainerNetworkHooks {
   /** create: validates the network mode, -p, --ip, --alias, --link; returns the endpoints to record */
   prepare(hc: HostConfig, nc: NetworkingConfig | undefined): Record<string, EndpointSettings>;
-  /** start: the namespace to run in, networks set up and /etc files rewritten */
+  /** start: the namespace to run in and /etc files rewritten; the interfaces may still be on their way */
   setup(doc: ContainerDoc): Promise<NamespaceMode>;
+  /** start, before the process runs: the interfaces are in place; throws (everything undone) when they could not be */
+  ready(doc: ContainerDoc): Promise<void>;
   /** exit, rm: undoes setup; a no-op when nothing is set up; joins one already under way */
   teardown(doc: ContainerDoc): Promise<void>;
   /** leftovers of a container the daemon no longer knows */
@@ -53,7 +56,34 @@ export class ContainerNetworking implements ContainerNetworkHooks {
     private readonly ports: PortAllocator,
     private readonly netnsDir: string,
     private readonly log: (msg: string) => void = () => undefined,
-  ) {}
+  ) {
+    this.links = new BridgeLinks(netavark, netnsDir, (id) => this.attachedCount(id), (n) => this.netavarkNetwork(n),
+      () => this.networks.all().filter((n) => n.driver === 'bridge').map((n) => n.bridge), log);
+  }
+
+  /** attaches under way, by container: start's ready() waits for them, a teardown lets them finish first */
+  private readonly attaching = new Map<string, { done: Promise<void>; ready: Promise<void> }>();
+
+  /**
+   * start, after the runtime created the container in the namespace setup() returned: the
+   * interfaces are in place (or the attach failed and everything setup did is undone).
+   */
+  async ready(doc: ContainerDoc): Promise<void> {
+    const a = this.attaching.get(doc.id);
+    if (!a) return;
+    try {
+      await a.ready;
+    } finally {
+      if (this.attaching.get(doc.id) === a) this.attaching.delete(doc.id);
+    }
+  }
+
+  /** every veth on a bridge network is made and removed through here */
+  private readonly links: BridgeLinks;
+
+  private attachedCount(networkId: string): number {
+    return this.containers.all().filter((c) => Object.values(c.network.networks).some((ep) => ep.NetworkID === networkId && !!ep.IPAddress)).length;
+  }
 
   netnsPath(id: string): string {
     return path.join(this.netnsDir, id);
@@ -119,21 +149,29 @@ export class ContainerNetworking implements ContainerNetworkHooks {
     const req = this.request(doc, bridged);
     const ports = await resolvePorts(this.ports, doc.hostConfig, doc.config, { name: doc.name, id: bridged[0][1].EndpointID || '' });
     req.port_mappings = ports.mappings;
+    const undo = async (e: unknown): Promise<never> => {
+      await this.teardown(doc).catch(() => undefined);
+      releasePorts(this.ports, ports.reserved);
+      if (e instanceof ConflictError || e instanceof InvalidParameterError) throw e;
+      throw new SystemError(errorMessage(e));
+    };
     try {
       await createNetns(nsPath);
       doc.network.sandbox = nsPath;
       doc.network.ports = ports.map;
       this.containers.save(doc);
-      const status = await this.netavark.setup(nsPath, req);
+      await this.writeEtc(doc); // the address is known already; only the MAC comes from the attach
+    } catch (e) {
+      return undo(e);
+    }
+    // the veths are made while the runtime creates the container in the namespace; ready() waits
+    const attaching = this.links.setup({ nsPath, req, eps: bridged }).then((status) => {
       this.fill(bridged, status);
       this.containers.save(doc);
-      await this.writeEtc(doc);
-    } catch (e) {
-      await this.teardown(doc).catch(() => undefined);
-      releasePorts(this.ports, ports.reserved);
-      if (e instanceof ConflictError || e instanceof InvalidParameterError) throw e;
-      throw new SystemError(errorMessage(e));
-    }
+    });
+    const ready = attaching.catch(undo);
+    ready.catch(() => undefined); // reported by ready(), when a start asks
+    this.attaching.set(doc.id, { done: attaching.then(() => undefined, () => undefined), ready });
     return { path: nsPath };
   }
 
@@ -191,7 +229,7 @@ export class ContainerNetworking implements ContainerNetworkHooks {
 
   netavarkNetwork(n: NetworkDoc): NetavarkNetwork {
     return {
-      name: n.name, id: n.id, driver: 'bridge', network_interface: n.bridge, created: n.created,
+      name: netavarkName(n), id: n.id, driver: 'bridge', network_interface: n.bridge, created: n.created,
       subnets: [{ subnet: n.subnet, gateway: n.gateway }], ipv6_enabled: false, internal: n.internal,
       dns_enabled: n.dns, options: { isolate: 'true' }, ipam_options: { driver: 'host-local' },
     };
@@ -205,20 +243,20 @@ export class ContainerNetworking implements ContainerNetworkHooks {
       const iface = ifaces[n.name] ?? `eth${ifaceStart + i}`;
       ifaces[n.name] = iface;
       const mac = ep.MacAddress || (ifaceStart + i === 0 ? doc.config.MacAddress : '');
-      req.networks[n.name] = {
+      req.networks[netavarkName(n)] = {
         static_ips: [ep.IPAddress as string],
         aliases: n.dns ? [...new Set([...(ep.Aliases ?? []), shortId(doc.id)])] : [],
         interface_name: iface,
         ...(mac ? { static_mac: mac } : {}),
       };
-      req.network_info[n.name] = this.netavarkNetwork(n);
+      req.network_info[netavarkName(n)] = this.netavarkNetwork(n);
     });
     return req;
   }
 
   private fill(eps: [NetworkDoc, EndpointSettings][], status: Awaited<ReturnType<NetavarkNetworks['setup']>>): void {
     for (const [n, ep] of eps) {
-      const st = status[n.name];
+      const st = status[netavarkName(n)];
       const iface = Object.values(st?.interfaces ?? {})[0];
       if (iface?.mac_address) ep.MacAddress = iface.mac_address;
     }
@@ -264,6 +302,8 @@ export class ContainerNetworking implements ContainerNetworkHooks {
   }
 
   private async release(doc: ContainerDoc): Promise<void> {
+    // an attach under way finishes first; its entry stays for start's ready(), which must see a failure
+    await this.attaching.get(doc.id)?.done;
     const nsPath = doc.network.sandbox;
     if (!nsPath) return;
     const eps: [NetworkDoc, EndpointSettings][] = [];
@@ -275,10 +315,7 @@ export class ContainerNetworking implements ContainerNetworkHooks {
     if (eps.length) {
       const req = this.request(doc, eps);
       req.port_mappings = reserved.map((r) => ({ host_ip: r.ip, container_port: r.ctrPort, host_port: r.port, range: 1, protocol: r.proto }));
-      // once more on failure: a concurrent iptables user can make one attempt fail half-way
-      await this.netavark.teardown(nsPath, req)
-        .catch(() => new Promise((r) => setTimeout(r, 200)).then(() => this.netavark.teardown(nsPath, req)))
-        .catch((e) => this.log(`network teardown of ${doc.id}: ${errorMessage(e)}`));
+      await this.links.teardown({ nsPath, req, eps }).catch((e) => this.log(`network teardown of ${doc.id}: ${errorMessage(e)}`));
     }
     await removeNetns(nsPath);
     releasePorts(this.ports, reserved);
@@ -298,7 +335,14 @@ export class ContainerNetworking implements ContainerNetworkHooks {
   async collectOrphans(): Promise<number> {
     const ids = (await listNetns(this.netnsDir)).filter((id) => this.containers.tryGet(id)?.id !== id);
     for (const id of ids) await removeNetns(this.netnsPath(id));
+    this.links.sweep(this.networks.all());
     return ids.length;
+  }
+
+  /** Daemon stop: the default bridge, when idle, goes now rather than after its grace period. */
+  async shutdown(): Promise<void> {
+    await this.settled();
+    await this.links.shutdown();
   }
 
   /** After a daemon restart: the host ports of running containers are ours again. */
@@ -333,7 +377,7 @@ export class ContainerNetworking implements ContainerNetworkHooks {
     while (used.includes(`eth${i}`)) i++;
     const req = this.request(doc, [[n, ep]], i);
     try {
-      this.fill([[n, ep]], await this.netavark.setup(doc.network.sandbox, req));
+      this.fill([[n, ep]], await this.links.setup({ nsPath: doc.network.sandbox, req, eps: [[n, ep]] }));
     } catch (e) {
       delete doc.network.networks[n.name];
       throw new SystemError(errorMessage(e));
@@ -349,7 +393,7 @@ export class ContainerNetworking implements ContainerNetworkHooks {
     const ep = doc.network.networks[name];
     if (doc.network.sandbox && ep.IPAddress) {
       const req = this.request(doc, [[n, ep]]);
-      await this.netavark.teardown(doc.network.sandbox, req).catch((e) => this.log(`disconnect ${doc.id}: ${errorMessage(e)}`));
+      await this.links.teardown({ nsPath: doc.network.sandbox, req, eps: [[n, ep]] }).catch((e) => this.log(`disconnect ${doc.id}: ${errorMessage(e)}`));
     }
     delete doc.network.networks[name];
     if (doc.network.interfaces) delete doc.network.interfaces[name];
