@@ -8,7 +8,7 @@ import {
   listLayers, listRwLayers,
 } from '../../store';
 import { ConflictError, NotFoundError } from '../../util/errors';
-import { syncFilesystem } from './host-tools';
+import { markTopDir, syncFilesystem } from './host-tools';
 import { isMounted, mountOverlay, overlayOptions, unmountAll } from './mount';
 import { unpackLayer } from './tar-unpack';
 import { TAR_SPLIT, TarSplitWriter, assembleTar } from './tar-split';
@@ -48,6 +48,7 @@ export class OverlayLayerStore implements LayerStore {
 
   /** Crash recovery; call once at daemon start, before any other method. */
   async open(): Promise<void> {
+    await markTopDir(this.tmpDir);
     for (const e of fs.readdirSync(this.tmpDir)) fs.rmSync(path.join(this.tmpDir, e), { recursive: true, force: true });
     const rows = new Map(listLayers(this.db).map((r) => [r.chainId.replace(/^sha256:/, ''), r]));
     for (const e of fs.readdirSync(this.layersDir)) {
