@@ -23,6 +23,8 @@ export interface LayerStore {
   stage(tar: Readable): Promise<StagedLayer>;
   /** Makes a staged layer a layer on top of `parent` (consumes it; an existing chain wins). */
   registerStaged(parent: string | null, staged: StagedLayer): Promise<LayerInfo>;
+  /** A container's changes (its read-write layer) staged as a layer; null when there are none. */
+  stageRw(containerId: string): Promise<StagedLayer | null>;
   /** Drops a staged layer not registered. */
   discardStaged(staged: StagedLayer): Promise<void>;
   /** The layer's uncompressed tar, byte-identical to what was registered (sha256 = diff ID). */

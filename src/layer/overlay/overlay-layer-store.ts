@@ -11,6 +11,8 @@ import { ConflictError, NotFoundError } from '../../util/errors';
 import { markTopDir, syncFilesystem } from './host-tools';
 import { isMounted, mountOverlay, overlayOptions, unmountAll } from './mount';
 import { unpackLayer } from './tar-unpack';
+import { copyDiff } from './diff-copy';
+import { diffEntries, opaqueDirs } from '../rootfs';
 import { TAR_SPLIT, TarSplitWriter, assembleTar } from './tar-split';
 import { dirSize } from '../../util/dir-size';
 
@@ -104,6 +106,28 @@ export class OverlayLayerStore implements LayerStore {
       fs.mkdirSync(diff, { mode: 0o755 });
       const split = new TarSplitWriter(dir);
       const { diffId, size } = await unpackLayer(tar, diff, split);
+      split.save();
+      return { diffId, size, dir };
+    } catch (e) {
+      await fs.promises.rm(dir, { recursive: true, force: true });
+      throw e;
+    }
+  }
+
+  /**
+   * A container's changes as a staged layer (null when it changed nothing), copied from its
+   * upper directory in one pass: no tar is written or parsed (see copyDiff).
+   */
+  async stageRw(containerId: string): Promise<StagedLayer | null> {
+    const { upper } = this.rwPaths(containerId);
+    const entries = diffEntries(upper, await opaqueDirs(upper));
+    if (entries.length === 0) return null;
+    const dir = fs.mkdtempSync(path.join(this.tmpDir, 'reg-'));
+    try {
+      const diff = path.join(dir, 'diff');
+      fs.mkdirSync(diff, { mode: 0o755 });
+      const split = new TarSplitWriter(dir);
+      const { diffId, size } = await copyDiff(upper, entries, diff, split);
       split.save();
       return { diffId, size, dir };
     } catch (e) {
