@@ -56,10 +56,17 @@ function num(b: Buffer, start: number, len: number): number {
     for (let i = start + 1; i < start + len; i++) v = v * 256 + b[i];
     return v;
   }
-  const s = b.toString('latin1', start, start + len).replace(/[\0 ]+$/, '').replace(/^[\0 ]+/, '').split('\0')[0];
-  if (s === '') return 0;
-  if (!/^[0-7]+$/.test(s)) throw bad(`invalid numeric header field "${s}"`);
-  return parseInt(s, 8);
+  let i = start;
+  const end = start + len;
+  while (i < end && (b[i] === 0x20 || b[i] === 0)) i++;
+  let v = 0;
+  for (; i < end; i++) {
+    const c = b[i];
+    if (c === 0 || c === 0x20) break;
+    if (c < 0x30 || c > 0x37) throw bad(`invalid numeric header field "${b.toString('latin1', start, end)}"`);
+    v = v * 8 + (c - 0x30);
+  }
+  return v;
 }
 
 function checksumOk(b: Buffer): boolean {
@@ -108,6 +115,8 @@ export class TarReader {
   private off = 0;
   private eof = false;
   private readonly it: AsyncIterator<Buffer>;
+  /** input already read, after buf (the rest of a chunk a header was completed from) */
+  private pending: Buffer | null = null;
   /** content bytes of the current entry not yet read */
   private left = 0;
   private padding = 0;
@@ -122,14 +131,34 @@ export class TarReader {
     return this.buf.length - this.off;
   }
 
-  /** at least n bytes buffered (false at end of input) */
+  private async nextChunk(): Promise<Buffer | null> {
+    if (this.pending) {
+      const p = this.pending;
+      this.pending = null;
+      return p;
+    }
+    if (this.eof) return null;
+    const r = await this.it.next();
+    if (r.done) { this.eof = true; return null; }
+    return r.value;
+  }
+
+  /**
+   * At least n bytes buffered (false at end of input). Only what is missing is copied from
+   * the next chunk; its rest waits in `pending`, so content is never copied.
+   */
   private async fill(n: number): Promise<boolean> {
     while (this.avail() < n) {
-      if (this.eof) return false;
-      const r = await this.it.next();
-      if (r.done) { this.eof = true; return false; }
-      const c = r.value;
-      this.buf = this.avail() ? Buffer.concat([this.buf.subarray(this.off), c]) : c;
+      const c = await this.nextChunk();
+      if (!c) return false;
+      if (this.avail() === 0) {
+        this.buf = c;
+        this.off = 0;
+        continue;
+      }
+      const need = n - this.avail();
+      if (c.length > need) this.pending = c.subarray(need);
+      this.buf = Buffer.concat([this.buf.subarray(this.off), c.length > need ? c.subarray(0, need) : c]);
       this.off = 0;
     }
     return true;
@@ -189,11 +218,7 @@ export class TarReader {
         // end of archive: everything left (second zero block, padding to a record) is kept
         const rest: Buffer[] = [Buffer.from(h)];
         if (this.avail()) rest.push(Buffer.from(this.take(this.avail())));
-        for (;;) {
-          const r = await this.it.next();
-          if (r.done) break;
-          rest.push(Buffer.from(r.value));
-        }
+        for (let c = await this.nextChunk(); c; c = await this.nextChunk()) rest.push(Buffer.from(c));
         this.eof = true;
         this.trailer = Buffer.concat(rest);
         return null;
