@@ -50,7 +50,9 @@ export class OverlayLayerStore implements LayerStore {
 
   /** Crash recovery; call once at daemon start, before any other method. */
   async open(): Promise<void> {
+    // each staged layer and each container's upper dir in a block group of its own
     await markTopDir(this.tmpDir);
+    await markTopDir(this.containersDir);
     for (const e of fs.readdirSync(this.tmpDir)) fs.rmSync(path.join(this.tmpDir, e), { recursive: true, force: true });
     const rows = new Map(listLayers(this.db).map((r) => [r.chainId.replace(/^sha256:/, ''), r]));
     for (const e of fs.readdirSync(this.layersDir)) {
