@@ -167,6 +167,26 @@ function readSplit(file: string): { total: number; recs: Rec[] } {
 }
 
 const BATCH = 1 << 20;
+const SMALL_FILE = 256 * 1024;
+
+function shorter(p: string): SystemError {
+  return new SystemError(`layer file ${p} is shorter than when it was unpacked`);
+}
+
+function readSmall(file: string, size: number, rel: string): Buffer {
+  const buf = Buffer.allocUnsafe(size);
+  const fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW);
+  try {
+    for (let off = 0; off < size;) {
+      const n = fs.readSync(fd, buf, off, size - off, off);
+      if (n === 0) throw shorter(rel);
+      off += n;
+    }
+  } finally {
+    fs.closeSync(fd);
+  }
+  return buf;
+}
 
 /**
  * Rebuilds the layer's tar from <layerDir>/tar-split and its files. With `digest`, the
@@ -183,13 +203,16 @@ export function assembleTar(layerDir: string, digest?: string): { size: number; 
     for (const r of recs) {
       if (r.kind === 'R') push(r.data);
       else if (r.kind === 'Z') push(Buffer.alloc(r.n));
-      else {
+      else if (r.size <= SMALL_FILE) {
+        // most files: read with plain syscalls, no thread-pool round trip for each
+        push(readSmall(path.join(layerDir, r.path), r.size, r.path));
+      } else {
         const fh = await fs.promises.open(path.join(layerDir, r.path), fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW);
         try {
           for (let left = r.size; left > 0;) {
             const buf = Buffer.allocUnsafe(Math.min(left, BATCH));
             const { bytesRead } = await fh.read(buf, 0, buf.length, r.size - left);
-            if (bytesRead === 0) throw new SystemError(`layer file ${r.path} is shorter than when it was unpacked`);
+            if (bytesRead === 0) throw shorter(r.path);
             push(buf.subarray(0, bytesRead));
             left -= bytesRead;
             if (batched >= BATCH) yield flush();
