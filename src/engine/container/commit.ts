@@ -1,6 +1,5 @@
 import type { ContainerConfig } from '../../api-types';
 import { type ImageConfigJson, type ImageRecord, type ImageRuntimeConfig, applyChanges, parseNormalizedNamed, storageKey, tagNameOnly } from '../../image';
-import { rwDiffTar } from '../../layer';
 import { InvalidParameterError } from '../../util/errors';
 import type { CommitOptions } from '../backends';
 import type { ContainerDeps } from './deps';
@@ -52,12 +51,11 @@ export async function commitRwLayer(layers: ContainerDeps['layers'], images: Com
   const diffIds = [...(parent?.config.rootfs.diff_ids ?? [])];
   let empty = true;
   if (c.rwId !== null) {
-    const diff = await rwDiffTar(layers.graphData(c.rwId).UpperDir);
-    empty = diff.empty;
-    if (empty) {
-      diff.tar.destroy();
-    } else {
-      const layer = await layers.register(chainIds.length ? chainIds[chainIds.length - 1] : null, diff.tar);
+    // the upper directory copied into a new layer in one pass (no tar made and unpacked)
+    const staged = await layers.stageRw(c.rwId);
+    empty = staged === null;
+    if (staged) {
+      const layer = await layers.registerStaged(chainIds.length ? chainIds[chainIds.length - 1] : null, staged);
       chainIds.push(layer.chainId);
       diffIds.push(layer.diffId);
     }
