@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Readable } from 'node:stream';
-import { TarWriter } from '../../util/archive';
+import { TarWriter } from '../archive';
 import { keepBuildFiles, PatternMatcher, readDockerignore, type MatchInfo } from './dockerignore';
 
 /**
