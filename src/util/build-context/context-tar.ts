@@ -18,6 +18,12 @@ export interface ContextOptions {
   dockerfileFromStdin?: boolean;
   /** patterns to use instead of reading <dir>/.dockerignore */
   excludes?: string[];
+  /**
+   * A Dockerfile from stdin or from outside the context, added under `name` (the docker CLI's
+   * AddDockerfileToBuildContext: ".dockerfile.<random>", and the name appended to .dockerignore
+   * so that the daemon leaves it out of what COPY sees).
+   */
+  extraDockerfile?: { name: string; content: Buffer };
 }
 
 /** The effective exclude patterns of a context directory. */
@@ -64,10 +70,30 @@ export async function walkContext(dir: string, pm: PatternMatcher, visit: (rel: 
   await walk(dir, '', null);
 }
 
+function addBuffer(w: TarWriter, name: string, content: Buffer, mode: number, mtime: Date): Promise<void> {
+  return new Promise((resolve, reject) => {
+    w.pack.entry({ name, size: content.length, mode, mtime, uid: 0, gid: 0, type: 'file' }, content, (e) => (e ? reject(e) : resolve()));
+  });
+}
+
 /** Streams the context directory as the docker CLI's build-context tar. */
 export function contextTar(dir: string, opts: ContextOptions = {}): Readable {
+  const extra = opts.extraDockerfile;
   return new TarWriter().run(async (w) => {
     const pm = new PatternMatcher(await contextExcludes(dir, opts));
-    await walkContext(dir, pm, async (rel, abs, st) => w.add(abs, rel, asRoot(st)));
+    let ignoreSeen = false;
+    await walkContext(dir, pm, async (rel, abs, st) => {
+      if (extra && rel === '.dockerignore' && st.isFile()) {
+        ignoreSeen = true;
+        const text = Buffer.concat([await fs.promises.readFile(abs), Buffer.from(`\n${extra.name}\n`)]);
+        await addBuffer(w, rel, text, st.mode & 0o7777, st.mtime);
+        return;
+      }
+      await w.add(abs, rel, asRoot(st));
+    });
+    if (!extra) return;
+    const now = new Date();
+    if (!ignoreSeen) await addBuffer(w, '.dockerignore', Buffer.from(`.dockerignore\n${extra.name}\n`), 0o600, now);
+    await addBuffer(w, extra.name, extra.content, 0o600, now);
   });
 }

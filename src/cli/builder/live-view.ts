@@ -1,0 +1,160 @@
+/**
+ * The build's live view on a terminal: one line per step ("[3/11] RUN make  1.2s"), the
+ * running step's last lines of output under it, redrawn in place; at the end it collapses
+ * to a compact summary (each step with its result ID, cached or timed) and docker's
+ * "Successfully built/tagged" lines. Reads the classic builder's text stream.
+ */
+import type { BuildStreamMessage } from '../../client';
+import { buildError, type BuildView } from './classic-output';
+
+interface Step {
+  label: string;
+  start: number;
+  end?: number;
+  cached: boolean;
+  result?: string;
+  output: string[];
+}
+
+const TAIL = 6;
+const FAIL_TAIL = 20;
+
+export interface LiveViewOptions {
+  /** terminal width; lines are cut to it so that redraws stay in place */
+  columns?: number;
+  now?: () => number;
+  /** redraw period (ms); 0 draws only on messages (tests) */
+  tickMs?: number;
+}
+
+function fmtTime(ms: number): string { return `${(ms / 1000).toFixed(1)}s`; }
+
+export class LiveView implements BuildView {
+  imageId = '';
+  private readonly steps: Step[] = [];
+  private readonly preamble: string[] = [];
+  private readonly trailer: string[] = [];
+  private partial = '';
+  private drawn = 0;
+  private readonly started: number;
+  private readonly timer?: NodeJS.Timeout;
+  private readonly now: () => number;
+  private readonly columns: number;
+  private context = '';
+
+  constructor(private readonly out: NodeJS.WritableStream, opts: LiveViewOptions = {}) {
+    this.now = opts.now ?? Date.now;
+    this.columns = Math.max(20, opts.columns ?? 80);
+    this.started = this.now();
+    const tick = opts.tickMs ?? 100;
+    if (tick > 0) this.timer = setInterval(() => this.draw(), tick);
+  }
+
+  /** the "Sending build context" progress text ("...\r"), shown in the header */
+  contextProgress(text: string): void {
+    this.context = text.replace(/[\r\n]+/g, '').replace(/^Sending build context to Docker daemon\s+/, '');
+    this.draw();
+  }
+
+  write(m: BuildStreamMessage): void {
+    if (m.aux) {
+      if (typeof m.aux.ID === 'string') this.imageId = m.aux.ID;
+      return;
+    }
+    const err = buildError(m);
+    if (err) throw err;
+    if (m.stream !== undefined) this.text(m.stream);
+    else if (m.status) this.line(`${m.id ? `${m.id}: ` : ''}${m.status}${m.progress ? ` ${m.progress}` : ''}`, true);
+    this.draw();
+  }
+
+  private text(s: string): void {
+    const parts = (this.partial + s).split('\n');
+    this.partial = parts.pop() ?? '';
+    for (const p of parts) this.line(p, false);
+  }
+
+  private current(): Step | undefined { return this.steps[this.steps.length - 1]; }
+
+  private line(raw: string, transient: boolean): void {
+    // a line redrawn with \r (a download's progress) shows its last state
+    const line = raw.slice(raw.lastIndexOf('\r', raw.length - 2) + 1).replace(/\r$/, '');
+    const step = /^Step (\d+\/\d+) : (.*)$/.exec(line);
+    const cur = this.current();
+    if (step) {
+      if (cur && cur.end === undefined) cur.end = this.now();
+      this.steps.push({ label: `[${step[1]}] ${step[2]}`, start: this.now(), cached: false, output: [] });
+      return;
+    }
+    if (/^Successfully (built|tagged) /.test(line)) {
+      if (cur && cur.end === undefined) cur.end = this.now();
+      this.trailer.push(line);
+      return;
+    }
+    if (!cur) { this.preamble.push(line); return; }
+    if (line === ' ---> Using cache') { cur.cached = true; return; }
+    if (/^ ---> Running in [0-9a-f]+$/.test(line) || /^Removing intermediate container /.test(line)) return;
+    const result = /^ ---> ([0-9a-f]{12})$/.exec(line);
+    if (result) { cur.result = result[1]; cur.end = this.now(); return; }
+    if (transient && cur.output.length && cur.output[cur.output.length - 1].startsWith(line.split(':')[0] + ':')) cur.output.pop();
+    cur.output.push(line);
+  }
+
+  private cut(s: string): string {
+    // tabs and control characters would break the line count of a redraw
+    const clean = s.replace(/\t/g, '    ').replace(/[\x00-\x08\x0b-\x1f\x7f]|\x1b\[[0-9;?]*[A-Za-z]/g, '');
+    return clean.length >= this.columns ? clean.slice(0, this.columns - 2) + '…' : clean;
+  }
+
+  private stepLine(s: Step, running: boolean): string {
+    const took = s.cached ? 'CACHED' : fmtTime((s.end ?? this.now()) - s.start);
+    const mark = running ? ' -> ' : ' => ';
+    const right = ` ${took}`;
+    const left = this.cut(`${mark}${s.label}`).slice(0, this.columns - right.length - 1);
+    return left.padEnd(this.columns - right.length - 1) + right;
+  }
+
+  private frame(): string[] {
+    const done = this.steps.filter((s) => s.end !== undefined).length;
+    const total = /\[\d+\/(\d+)\]/.exec(this.steps[0]?.label ?? '')?.[1] ?? '?';
+    const lines = [this.cut(`Building ${fmtTime(this.now() - this.started)} (${done}/${total})${this.context ? `  context ${this.context}` : ''}`)];
+    for (const p of this.preamble.slice(-TAIL)) lines.push(this.cut(`    ${p}`));
+    this.steps.forEach((s, i) => {
+      const running = i === this.steps.length - 1 && s.end === undefined;
+      lines.push(this.stepLine(s, running));
+      if (running) for (const o of s.output.slice(-TAIL)) lines.push(this.cut(`    ${o}`));
+    });
+    return lines;
+  }
+
+  private erase(): void {
+    if (this.drawn > 0) this.out.write(`\x1b[${this.drawn}F\x1b[J`);
+    this.drawn = 0;
+  }
+
+  private draw(): void {
+    const lines = this.frame();
+    this.erase();
+    this.out.write(lines.join('\n') + '\n');
+    this.drawn = lines.length;
+  }
+
+  /** Replaces the live frame with the summary; on failure, the failing step's last output. */
+  finish(ok: boolean): void {
+    if (this.timer) clearInterval(this.timer);
+    if (this.partial) { this.line(this.partial, false); this.partial = ''; }
+    this.erase();
+    const out: string[] = [];
+    for (const s of this.steps) {
+      if (s.end === undefined && ok) s.end = this.now();
+      const took = s.cached ? 'CACHED' : fmtTime((s.end ?? this.now()) - s.start);
+      const right = `${s.result ? ` ---> ${s.result}` : ''} ${took}`;
+      const left = this.cut(` => ${s.label}`).slice(0, this.columns - right.length - 1);
+      out.push(left.padEnd(this.columns - right.length - 1) + right);
+    }
+    const last = this.current();
+    if (!ok && last) for (const o of last.output.slice(-FAIL_TAIL)) out.push(`    ${o}`);
+    out.push(...this.trailer);
+    this.out.write(out.length ? out.join('\n') + '\n' : '');
+  }
+}
