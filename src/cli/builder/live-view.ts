@@ -42,7 +42,7 @@ export class LiveView implements BuildView {
   private readonly columns: number;
   private context = '';
 
-  constructor(private readonly out: NodeJS.WritableStream, opts: LiveViewOptions = {}) {
+  constructor(private readonly out: { write(s: string): unknown }, opts: LiveViewOptions = {}) {
     this.now = opts.now ?? Date.now;
     this.columns = Math.max(20, opts.columns ?? 80);
     this.started = this.now();
@@ -100,18 +100,21 @@ export class LiveView implements BuildView {
     cur.output.push(line);
   }
 
-  private cut(s: string): string {
-    // tabs and control characters would break the line count of a redraw
-    const clean = s.replace(/\t/g, '    ').replace(/[\x00-\x08\x0b-\x1f\x7f]|\x1b\[[0-9;?]*[A-Za-z]/g, '');
-    return clean.length >= this.columns ? clean.slice(0, this.columns - 2) + '…' : clean;
+  /** one screen line: no control characters (they would break a redraw's line count), cut to `width` */
+  private cut(s: string, width = this.columns - 1): string {
+    const clean = s.replace(/\t/g, '    ').replace(/\x1b\[[0-9;?]*[A-Za-z]|[\x00-\x08\x0b-\x1f\x7f]/g, '');
+    return clean.length > width ? clean.slice(0, width - 1) + '…' : clean;
+  }
+
+  /** `left` cut and padded so that `right` ends at the terminal's last column but one */
+  private row(left: string, right: string): string {
+    const width = this.columns - 1 - right.length;
+    return this.cut(left, width).padEnd(width) + right;
   }
 
   private stepLine(s: Step, running: boolean): string {
     const took = s.cached ? 'CACHED' : fmtTime((s.end ?? this.now()) - s.start);
-    const mark = running ? ' -> ' : ' => ';
-    const right = ` ${took}`;
-    const left = this.cut(`${mark}${s.label}`).slice(0, this.columns - right.length - 1);
-    return left.padEnd(this.columns - right.length - 1) + right;
+    return this.row(`${running ? ' -> ' : ' => '}${s.label}`, ` ${took}`);
   }
 
   private frame(): string[] {
@@ -148,9 +151,7 @@ export class LiveView implements BuildView {
     for (const s of this.steps) {
       if (s.end === undefined && ok) s.end = this.now();
       const took = s.cached ? 'CACHED' : fmtTime((s.end ?? this.now()) - s.start);
-      const right = `${s.result ? ` ---> ${s.result}` : ''} ${took}`;
-      const left = this.cut(` => ${s.label}`).slice(0, this.columns - right.length - 1);
-      out.push(left.padEnd(this.columns - right.length - 1) + right);
+      out.push(this.row(` => ${s.label}`, `${s.result ? ` ---> ${s.result}` : ''} ${took}`));
     }
     const last = this.current();
     if (!ok && last) for (const o of last.output.slice(-FAIL_TAIL)) out.push(`    ${o}`);
