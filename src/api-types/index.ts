@@ -1,3 +1,4 @@
+export * from './build';
 export * from './container';
 export * from './exec';
 export * from './image';

@@ -13,13 +13,13 @@ import {
   SystemService, handleExit, recoverContainers,
   ContainerNetworking, NetworkRegistry, NetworkService, ensureDefaultNetworks,
 } from '../engine';
-import { ContainerFsService, ContainerMounts, DiskUsageService, VolumeService } from '../engine';
+import { BuildService, ContainerFsService, ContainerMounts, DiskUsageService, VolumeService } from '../engine';
 import type { ContainerDeps, DaemonFacts } from '../engine';
 import { LocalImageStore } from '../image';
 import { OverlayLayerStore } from '../layer';
 import { DOCKER_DEFAULT_POOLS, NetavarkNetworks, PortAllocator, parseAddressPool } from '../network';
 import { ConmonRuntime, readHostFacts } from '../runtime';
-import { ContainersTable, EventsTable, NetworksTable, VolumesTable, containersSchema, eventsSchema, imagesSchema, layersSchema, networksSchema, volumesSchema, openDatabase } from '../store';
+import { BuildCacheTable, buildCacheSchema, ContainersTable, EventsTable, NetworksTable, VolumesTable, containersSchema, eventsSchema, imagesSchema, layersSchema, networksSchema, volumesSchema, openDatabase } from '../store';
 import { LocalVolumes } from '../volume';
 import { errorMessage } from '../util/errors';
 import { parseDaemonFlags } from './flags';
@@ -35,7 +35,7 @@ async function main(): Promise<void> {
   for (const dir of [opts.dataRoot, opts.execRoot]) mkdirSync(dir, { recursive: true, mode: 0o711 });
   const unlock = lockRoots([path.join(opts.dataRoot, 'berthd.lock'), opts.pidfile]);
 
-  const db = openDatabase(path.join(opts.dataRoot, 'berth.db'), [containersSchema, imagesSchema, layersSchema, networksSchema, volumesSchema]);
+  const db = openDatabase(path.join(opts.dataRoot, 'berth.db'), [containersSchema, imagesSchema, layersSchema, networksSchema, volumesSchema, buildCacheSchema]);
   const eventsDb = openDatabase(path.join(opts.dataRoot, 'events.db'), [eventsSchema], { durable: false });
   const host = readHostFacts();
   const runtimes = Object.fromEntries(Object.entries(RUNTIME_PATHS).filter(([, p]) => existsSync(p)));
@@ -96,8 +96,11 @@ async function main(): Promise<void> {
   const containerService = new ContainerService(deps, (id) => execs.idsOf(id));
   const imageService = new ImageService(images, registry, events, new ImageArchives(images, layers, events, path.join(opts.dataRoot, 'content', 'tmp')));
   const diskUsage = new DiskUsageService(images, imageService, containerService, () => volumeService.usage());
+  const builds = new BuildService({ containers: containerService, layers, images, imageApi: imageService, cache: new BuildCacheTable(db), dataRoot: opts.dataRoot });
+  await builds.open();
+  diskUsage.setBuildCache(builds);
   const server = createApiServer(
-    { containers: containerService, containerFs, execs, images: imageService, diskUsage, networks, system: new SystemService(facts, registry, images, events), volumes: volumeService },
+    { containers: containerService, containerFs, execs, images: imageService, diskUsage, networks, system: new SystemService(facts, registry, images, events), volumes: volumeService, builds },
     { version: VERSION, apiVersion: API_VERSION, minApiVersion: MIN_API_VERSION, os: 'linux' },
     { log: (m) => log.error(m) },
   );

@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
 import type {
+  BuildPruneResponse, DiskUsageBuildCache,
   ContainerCreateRequest, ContainerCreateResponse, ContainerInspect, ContainerPruneResponse,
   ContainerStats, ContainerSummary, ContainerTopResponse, ContainerWaitResponse, EventMessage,
   DiskUsage, ExecCreateRequest, ExecInspect, ImageDeleteResponseItem, ImageHistoryItem, ImageInspect, ImagePruneResponse, ImageSummary,
@@ -125,11 +126,43 @@ export interface ContainerFsBackend {
   commit(ref: string, opts: CommitOptions): Promise<{ Id: string }>;
 }
 
-/** GET /system/df and the prunes system prune needs beyond containers and images. */
+/** GET /system/df (POST /build/prune is the builder's: BuildBackend.prune). */
 export interface DiskUsageBackend {
   diskUsage(): Promise<DiskUsage>;
-  /** POST /build/prune: berth keeps no build cache yet */
-  buildPrune(): Promise<{ CachesDeleted: string[] | null; SpaceReclaimed: number }>;
+}
+
+/** POST /build's query parameters, decoded. */
+export interface BuildRequest {
+  /** -t, repeatable */
+  tags: string[];
+  /** path of the Dockerfile in the context; '' = Dockerfile */
+  dockerfile: string;
+  /** --build-arg: a null value = given without one and unset in the client */
+  buildArgs: Map<string, string | null>;
+  target: string;
+  noCache: boolean;
+  pull: boolean;
+  labels: Record<string, string>;
+  quiet: boolean;
+  networkMode: string;
+  extraHosts: string[];
+  rm: boolean;
+  forceRm: boolean;
+  /** a URL to fetch the context (or Dockerfile) from instead of the body; '' = the body */
+  remote: string;
+}
+
+export interface BuildBackend {
+  /**
+   * Builds from the context tar (or a Dockerfile) in `context`: an objectMode Readable of
+   * BuildMessage. It fails (errors before its first message) for a bad request or Dockerfile;
+   * later failures arrive as an errorDetail message. Aborting stops the build, killing and
+   * removing its RUN container.
+   */
+  build(context: Readable, req: BuildRequest, abort: AbortSignal): Readable;
+  prune(): Promise<BuildPruneResponse>;
+  /** the build cache for GET /system/df */
+  usage(): Promise<DiskUsageBuildCache[]>;
 }
 
 export interface NetworkBackend {
@@ -165,4 +198,6 @@ export interface Backends {
   system: SystemBackend;
   /** absent in fakes; the routes answer 501 without it */
   volumes?: VolumeBackend;
+  /** absent in fakes; the routes answer 501 without it */
+  builds?: BuildBackend;
 }

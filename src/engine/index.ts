@@ -16,3 +16,4 @@ export type { DaemonFacts } from './system/service';
 export { DiskUsageService, type VolumeUsageProvider } from './system/disk-usage';
 export { ContainerNetworking, NetworkRegistry, NetworkService, ensureDefaultNetworks } from './network';
 export { ContainerMounts, VolumeService } from './volume';
+export { BuildService, type BuildDeps } from './build/service';

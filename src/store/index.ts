@@ -5,3 +5,4 @@ export * from './images';
 export * from './layers';
 export * from './networks';
 export * from './volumes';
+export * from './build-cache';

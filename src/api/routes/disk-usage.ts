@@ -17,12 +17,6 @@ export async function systemDataUsage(ctx: ApiContext): Promise<void> {
   ctx.json(200, await backend(ctx).diskUsage());
 }
 
-/** POST /build/prune: what system prune asks after the images */
-export async function buildPrune(ctx: ApiContext): Promise<void> {
-  ctx.json(200, await backend(ctx).buildPrune());
-}
-
 export const diskUsageRoutes: Route[] = [
   { method: 'GET', path: '/system/df', handler: systemDataUsage },
-  { method: 'POST', path: '/build/prune', handler: buildPrune },
 ];

@@ -1,6 +1,6 @@
 import type { DiskUsage, DiskUsageVolume } from '../../api-types';
 import type { ImageStore } from '../../image';
-import type { ContainerBackend, DiskUsageBackend, ImageBackend } from '../backends';
+import type { BuildBackend, ContainerBackend, DiskUsageBackend, ImageBackend } from '../backends';
 
 /** Volumes with their usage, offered by the volume subsystem once it exists. */
 export type VolumeUsageProvider = () => Promise<DiskUsageVolume[]>;
@@ -9,7 +9,7 @@ export type VolumeUsageProvider = () => Promise<DiskUsageVolume[]>;
  * GET /system/df, as Moby's SystemDiskUsage: images with how many containers use them and
  * the bytes of layers they share with other images, containers with their read-write and
  * root filesystem sizes, the size of every layer some image references, volumes when a
- * provider is given, no build cache (berth keeps none yet).
+ * provider is given, and the builder's cache when it is plugged in.
  */
 export class DiskUsageService implements DiskUsageBackend {
   constructor(
@@ -18,6 +18,13 @@ export class DiskUsageService implements DiskUsageBackend {
     private readonly containers: Pick<ContainerBackend, 'list'>,
     private volumes?: VolumeUsageProvider,
   ) {}
+
+  private builds?: Pick<BuildBackend, 'usage'>;
+
+  /** the builder plugs in here (its cache in df) */
+  setBuildCache(b: Pick<BuildBackend, 'usage'>): void {
+    this.builds = b;
+  }
 
   /** the volume subsystem plugs in here */
   setVolumeProvider(p: VolumeUsageProvider): void {
@@ -40,10 +47,9 @@ export class DiskUsageService implements DiskUsageBackend {
       return { ...s, SharedSize: shared, Containers: containers.filter((c) => c.ImageID === s.Id).length };
     });
     const volumes = this.volumes ? await this.volumes() : [];
-    return { LayersSize: layersSize, Images: images, Containers: containers, Volumes: volumes, BuildCache: [], BuilderSize: 0 };
+    const buildCache = this.builds ? await this.builds.usage() : [];
+    const builderSize = buildCache.reduce((n, b) => n + b.Size, 0);
+    return { LayersSize: layersSize, Images: images, Containers: containers, Volumes: volumes, BuildCache: buildCache, BuilderSize: builderSize };
   }
 
-  async buildPrune(): Promise<{ CachesDeleted: string[] | null; SpaceReclaimed: number }> {
-    return { CachesDeleted: null, SpaceReclaimed: 0 };
-  }
 }

@@ -1,0 +1,66 @@
+import type { BuildBackend, BuildRequest } from '../../engine';
+import { EngineError, InvalidParameterError } from '../../util/errors';
+import type { ApiContext, Route } from '../context';
+import { boolParam, listParam, stringParam } from '../query';
+import { streamJsonLines } from '../streaming';
+
+class NotImplemented extends EngineError {
+  constructor() { super('the builder is not available in this daemon', 501); }
+}
+
+function backend(ctx: ApiContext): BuildBackend {
+  const b = ctx.backends.builds;
+  if (!b) throw new NotImplemented();
+  return b;
+}
+
+/** A JSON object parameter (buildargs, labels); absent or empty → {}. */
+function jsonMap<T>(q: URLSearchParams, name: string): Record<string, T> {
+  const v = q.get(name);
+  if (v === null || v.trim() === '') return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(v);
+  } catch (e) {
+    throw new InvalidParameterError(`failed to parse ${name}: ${(e as Error).message}`);
+  }
+  if (parsed === null) return {};
+  if (typeof parsed !== 'object' || Array.isArray(parsed)) throw new InvalidParameterError(`failed to parse ${name}: not a JSON object`);
+  return parsed as Record<string, T>;
+}
+
+/** POST /build's query (moby's newImageBuildOptions). */
+export function buildRequest(q: URLSearchParams): BuildRequest {
+  const args = jsonMap<string | null>(q, 'buildargs');
+  return {
+    tags: listParam(q, 't').filter((t) => t !== ''),
+    dockerfile: stringParam(q, 'dockerfile') ?? '',
+    buildArgs: new Map(Object.entries(args).map(([k, v]) => [k, v === null ? null : String(v)])),
+    target: stringParam(q, 'target') ?? '',
+    noCache: boolParam(q, 'nocache'),
+    pull: boolParam(q, 'pull'),
+    labels: Object.fromEntries(Object.entries(jsonMap<string>(q, 'labels')).map(([k, v]) => [k, String(v)])),
+    quiet: boolParam(q, 'q'),
+    networkMode: stringParam(q, 'networkmode') ?? '',
+    extraHosts: listParam(q, 'extrahosts').flatMap((h) => h.split(',')).filter((h) => h !== ''),
+    rm: boolParam(q, 'rm', true),
+    forceRm: boolParam(q, 'forcerm'),
+    remote: stringParam(q, 'remote') ?? '',
+  };
+}
+
+/** POST /build: the body is the context; the reply Docker's classic JSON message stream. */
+export async function imageBuild(ctx: ApiContext): Promise<void> {
+  const messages = backend(ctx).build(ctx.bodyStream(), buildRequest(ctx.query), ctx.signal);
+  await streamJsonLines(ctx, messages, { headers: 'first', errorLines: true, release: () => messages.destroy() });
+}
+
+/** POST /build/prune */
+export async function buildPrune(ctx: ApiContext): Promise<void> {
+  ctx.json(200, await backend(ctx).prune());
+}
+
+export const buildRoutes: Route[] = [
+  { method: 'POST', path: '/build', handler: imageBuild },
+  { method: 'POST', path: '/build/prune', handler: buildPrune },
+];

@@ -1,0 +1,106 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { scopedJoin } from '../../util/archive';
+import { InvalidParameterError } from '../../util/errors';
+
+/**
+ * The file operations of COPY/ADD inside a build's root filesystem. Sources are copied as
+ * they are: a symlink stays a link and is never followed, so a context link pointing out of
+ * the context copies the link, not what it names. Destinations are resolved inside the
+ * rootfs (a link in the image leads somewhere inside the image, never onto the host). An
+ * existing entry is replaced unless both are directories, as Docker's untar does.
+ */
+
+export interface Owner { uid: number; gid: number }
+
+export interface CopyAttrs {
+  owner: Owner;
+  /** --chmod, applied to every file and directory copied; null keeps the source's mode */
+  mode: number | null;
+}
+
+/** Creates `containerDir` (absolute, inside `rootfs`) and missing parents, new ones owned by `owner`. */
+export async function mkdirAllInRoot(rootfs: string, containerDir: string, owner: Owner): Promise<string> {
+  const parts = containerDir.split('/').filter((p) => p !== '' && p !== '.');
+  let cur = '/';
+  for (const p of parts) {
+    cur = path.posix.join(cur, p);
+    const host = scopedJoin(rootfs, cur);
+    let st: fs.Stats | null = null;
+    try { st = await fs.promises.stat(host); } catch { st = null; }
+    if (st && !st.isDirectory()) throw new InvalidParameterError(`mkdir ${cur}: not a directory`);
+    if (!st) {
+      await fs.promises.mkdir(host, { mode: 0o755 });
+      await fs.promises.chmod(host, 0o755);
+      await fs.promises.lchown(host, owner.uid, owner.gid);
+    }
+  }
+  return scopedJoin(rootfs, containerDir);
+}
+
+async function lstatOrNull(p: string): Promise<fs.Stats | null> {
+  try { return await fs.promises.lstat(p); } catch { return null; }
+}
+
+async function finish(dst: string, st: fs.Stats, attrs: CopyAttrs): Promise<void> {
+  await fs.promises.lchown(dst, attrs.owner.uid, attrs.owner.gid);
+  if (!st.isSymbolicLink()) await fs.promises.chmod(dst, attrs.mode ?? (st.mode & 0o7777));
+  if (!st.isSymbolicLink()) await fs.promises.utimes(dst, st.atime, st.mtime);
+}
+
+/** Copies one entry (recursively for a directory) from the host path `src` to `dst` (a host path inside the rootfs). */
+export async function copyEntry(src: string, dst: string, attrs: CopyAttrs): Promise<void> {
+  const st = await fs.promises.lstat(src);
+  const existing = await lstatOrNull(dst);
+  if (existing && !(existing.isDirectory() && st.isDirectory())) await fs.promises.rm(dst, { recursive: true, force: true });
+  if (st.isDirectory()) {
+    if (!existing?.isDirectory()) await fs.promises.mkdir(dst, { mode: 0o700 });
+    for (const name of await fs.promises.readdir(src)) await copyEntry(path.join(src, name), path.join(dst, name), attrs);
+  } else if (st.isFile()) {
+    await fs.promises.copyFile(src, dst, fs.constants.COPYFILE_EXCL);
+  } else if (st.isSymbolicLink()) {
+    await fs.promises.symlink(await fs.promises.readlink(src), dst);
+  } else {
+    return; // sockets, FIFOs and devices are not copied
+  }
+  await finish(dst, st, attrs);
+}
+
+/** The contents of directory `src` into directory `dst` (which is created when missing). */
+export async function copyDirContents(src: string, dst: string, attrs: CopyAttrs): Promise<void> {
+  const st = await fs.promises.stat(src);
+  const existing = await lstatOrNull(dst);
+  if (!existing) {
+    await fs.promises.mkdir(dst, { mode: 0o755 });
+    await finish(dst, st, attrs);
+  }
+  for (const name of await fs.promises.readdir(src)) await copyEntry(path.join(src, name), path.join(dst, name), attrs);
+}
+
+/** passwd/group lookups in the image, for --chown names (moby's parseChownFlag). */
+export async function resolveOwner(rootfs: string | null, spec: string): Promise<Owner> {
+  if (spec === '') return { uid: 0, gid: 0 };
+  const [user, group = user] = spec.split(':');
+  const lookup = async (name: string, file: string, what: string): Promise<number> => {
+    if (/^\d+$/.test(name)) return Number(name);
+    let text = '';
+    try {
+      if (rootfs) text = await fs.promises.readFile(scopedJoin(rootfs, file), 'utf8');
+    } catch {
+      text = '';
+    }
+    for (const line of text.split('\n')) {
+      const f = line.split(':');
+      if (f[0] === name && f.length > 2 && /^\d+$/.test(f[2])) return Number(f[2]);
+    }
+    throw new InvalidParameterError(`unable to convert uid/gid chown string to host mapping: can't find ${what} ${name}: no matching entries in ${what === 'uid' ? 'passwd' : 'group'} file`);
+  };
+  return { uid: await lookup(user, '/etc/passwd', 'uid'), gid: await lookup(group, '/etc/group', 'gid') };
+}
+
+/** --chmod=0755 (octal only, as the classic builder accepts). */
+export function parseChmod(s: string): number | null {
+  if (s === '') return null;
+  if (!/^[0-7]{1,4}$/.test(s)) throw new InvalidParameterError(`invalid chmod parameter ${s}. it should be octal string and between 0 and 07777`);
+  return parseInt(s, 8);
+}

@@ -1,0 +1,117 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { ContainerCreateRequest, Mount } from '../../api-types';
+import { runFailedMessage, type RunMount, type Step } from '../../build';
+import type { ImageRecord } from '../../image';
+import type { OutputChunk } from '../../runtime';
+import { scopedJoin } from '../../util/archive';
+import { InvalidParameterError } from '../../util/errors';
+import { commitRwLayer, imageConfigOf } from '../container/commit';
+import { shortId } from './output';
+import { BuildFailure, type BuildSession, type Emit } from './session';
+
+type RunStep = Extract<Step, { kind: 'run' }>;
+
+/** Where a RUN --mount from= reads: the context, or another stage's or an image's root. */
+export type RootOf = (from: string) => Promise<string>;
+
+async function hostMounts(s: BuildSession, mounts: readonly RunMount[], rootOf: RootOf): Promise<Mount[]> {
+  const out: Mount[] = [];
+  for (const m of mounts) {
+    switch (m.type) {
+      case 'cache': {
+        const dir = s.cacheMountDir(m.id || m.target);
+        if (!fs.existsSync(dir)) {
+          await fs.promises.mkdir(dir, { recursive: true, mode: 0o755 });
+          await fs.promises.chmod(dir, m.mode ?? 0o755);
+          await fs.promises.chown(dir, m.uid ?? 0, m.gid ?? 0);
+        }
+        out.push({ Type: 'bind', Source: dir, Target: m.target, ReadOnly: m.readOnly });
+        break;
+      }
+      case 'bind': {
+        const root = m.from === '' ? s.ctxDir : await rootOf(m.from);
+        out.push({ Type: 'bind', Source: scopedJoin(root, m.source || '/'), Target: m.target, ReadOnly: m.readOnly });
+        break;
+      }
+      case 'tmpfs':
+        out.push({ Type: 'tmpfs', Target: m.target, TmpfsOptions: m.size ? { SizeBytes: m.size } : {} });
+        break;
+      default:
+        throw new InvalidParameterError(`RUN --mount=type=${m.type} is not supported by this builder`);
+    }
+  }
+  return out;
+}
+
+function networkMode(s: BuildSession, step: RunStep): string {
+  if (step.network === 'none' || step.network === 'host') return step.network;
+  const m = s.opts.networkMode;
+  return m === '' ? 'default' : m;
+}
+
+/**
+ * RUN: a container of the parent image made through the engine's one create path, its
+ * output streamed as the step's, committed when it exits 0, removed (rm) or kept for
+ * inspection on failure unless forcerm. A hang-up kills and removes it.
+ */
+export async function runStep(s: BuildSession, step: RunStep, parent: ImageRecord | null, emit: Emit, rootOf: RootOf): Promise<ImageRecord> {
+  if (!parent) throw new BuildFailure(`failed to create the RUN container: no command can run in an empty (scratch) image: ${step.cmd.join(' ')}`);
+  const mounts = await hostMounts(s, step.mounts, rootOf);
+  if (step.script) {
+    const file = s.tmpPath('scripts', `${Date.now()}-${path.posix.basename(step.script.path)}`);
+    await fs.promises.mkdir(path.dirname(file), { recursive: true });
+    await fs.promises.writeFile(file, step.script.content, { mode: 0o755 });
+    mounts.push({ Type: 'bind', Source: file, Target: step.script.path, ReadOnly: true });
+  }
+  const c = step.config;
+  const req: ContainerCreateRequest = {
+    Image: parent.id,
+    Cmd: step.cmd,
+    Entrypoint: [],
+    Env: step.env,
+    WorkingDir: c.WorkingDir ?? '',
+    User: c.User ?? '',
+    Labels: c.Labels ?? {},
+    Healthcheck: { Test: ['NONE'] },
+    AttachStdout: true,
+    AttachStderr: true,
+    HostConfig: { NetworkMode: networkMode(s, step), ExtraHosts: s.opts.extraHosts, Mounts: mounts },
+  };
+  s.checkAborted();
+  const { Id: id } = await s.deps.containers.create(undefined, req);
+  emit({ stream: ` ---> Running in ${shortId(id)}\n` });
+  let removeAfter = s.opts.forceRm;
+  try {
+    s.running.add(id);
+    const session = await s.deps.containers.attach(id, { stream: true, logs: false, stdin: false, stdout: true, stderr: true });
+    session.output.on('data', (chunk: OutputChunk) => {
+      const text = chunk.data.toString('utf8');
+      // the classic builder colours stderr red (streamformatter's stderr writer)
+      emit({ stream: chunk.stream === 'stderr' ? `\u001b[91m${text}\u001b[0m` : text });
+    });
+    const exited = s.deps.containers.wait(id, 'next-exit', s.signal);
+    await s.deps.containers.start(id);
+    const { StatusCode: code } = await exited;
+    await session.done;
+    s.running.delete(id);
+    s.checkAborted();
+    if (code !== 0) throw new BuildFailure(runFailedMessage(step.cmd, code), code);
+    const img = await commitRwLayer(s.deps.layers, s.deps.images, {
+      rwId: id, parent,
+      config: imageConfigOf({ ...step.config, Image: parent.id }),
+      containerConfig: imageConfigOf({ ...step.containerConfig, Image: parent.id, Hostname: shortId(id) }),
+      containerId: id,
+      createdBy: step.createdBy,
+    });
+    removeAfter = s.opts.rm || s.opts.forceRm;
+    return img;
+  } finally {
+    if (s.running.has(id) && s.signal.aborted) removeAfter = true;
+    s.running.delete(id);
+    if (removeAfter) {
+      emit({ stream: `Removing intermediate container ${shortId(id)}\n` });
+      s.removeContainer(id);
+    }
+  }
+}

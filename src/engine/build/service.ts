@@ -1,0 +1,234 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { PassThrough, Readable } from 'node:stream';
+import type { BuildMessage, BuildPruneResponse, DiskUsageBuildCache } from '../../api-types';
+import { parseDockerfileStages, parseTrigger, planBuild, type Dockerfile } from '../../build';
+import { parseNormalizedNamed, storageKey, tagNameOnly, familiarString } from '../../image';
+import { dirSize } from '../../util/dir-size';
+import { errorMessage, InvalidParameterError } from '../../util/errors';
+import type { BuildBackend } from '../backends';
+import { localBaseImages, type BaseImageResolver } from './base-image';
+import { bufferStream, extractContext, looksLikeArchive, readDockerfile, writeDockerfileContext } from './context';
+import { OrderedOutput, shortId } from './output';
+import { BuildFailure, BuildSession, SCRATCH_PREFIX, type BuildDeps, type BuildOptions } from './session';
+import { StageRunner, type StageResult } from './stage';
+
+export type { BuildDeps, BuildOptions } from './session';
+
+/**
+ * POST /build: the classic builder (Docker's JSON messages) over the engine. A build reads
+ * the context, parses and plans the Dockerfile, runs the needed stages (each wave's stages
+ * concurrently, their output in Dockerfile order), then tags the target's image. Errors met
+ * before the first message reach the client as an HTTP error; later ones as an error message.
+ */
+export class BuildService implements BuildBackend {
+  private resolveImage: BaseImageResolver;
+
+  constructor(private readonly deps: BuildDeps, resolver?: BaseImageResolver) {
+    this.resolveImage = resolver ?? localBaseImages(deps.images);
+  }
+
+  /** Registry pull plugs in here (see base-image.ts). */
+  setBaseImageResolver(r: BaseImageResolver): void {
+    this.resolveImage = r;
+  }
+
+  /** Removes what a build cut short by a daemon crash left: scratch layers and temp dirs. */
+  async open(): Promise<void> {
+    for (const id of this.deps.layers.rwLayers()) if (id.startsWith(SCRATCH_PREFIX)) await this.deps.layers.removeRw(id).catch(() => undefined);
+    await fs.promises.rm(path.join(this.deps.dataRoot, 'build', 'tmp'), { recursive: true, force: true });
+  }
+
+  build(context: Readable, opts: BuildOptions, signal: AbortSignal): Readable {
+    const out = new PassThrough({ objectMode: true });
+    let sent = false;
+    const emit = (m: BuildMessage): void => {
+      if (opts.quiet && m.stream !== undefined) { quietBuffer.push(m); return; }
+      sent = true;
+      out.write(m);
+    };
+    const quietBuffer: BuildMessage[] = [];
+    const s = new BuildSession(this.deps, opts, signal);
+    void this.run(s, context, emit).then((imageId) => {
+      if (opts.quiet) { sent = true; out.write({ stream: `${imageId}\n` }); }
+      out.end();
+    }, (e: unknown) => {
+      const code = e instanceof BuildFailure ? e.code : 1;
+      if (!sent && !(e instanceof BuildFailure)) { out.destroy(e as Error); return; }
+      // -q: what was held back explains the failure
+      for (const m of quietBuffer) out.write(m);
+      const message = errorMessage(e);
+      out.end({ errorDetail: { code, message }, error: message });
+    }).finally(() => void s.finish());
+    return out;
+  }
+
+  private async receive(s: BuildSession, body: Readable): Promise<void> {
+    if (s.opts.remote !== '') {
+      const url = s.opts.remote;
+      if (!/^https?:\/\//.test(url)) throw new InvalidParameterError(`unable to prepare context: unsupported remote context ${url}: only http(s) URLs are supported`);
+      body.resume();
+      const res = await fetch(url, { signal: s.signal });
+      if (!res.ok) throw new InvalidParameterError(`unable to prepare context: error downloading remote context ${url}: ${res.status} ${res.statusText}`);
+      const data = Buffer.from(await res.arrayBuffer());
+      if (looksLikeArchive(data.subarray(0, 512))) await extractContext(Readable.from([data]), s.ctxDir);
+      else await writeDockerfileContext(data, s.ctxDir);
+      return;
+    }
+    // a body that is not an archive is a Dockerfile (`docker build - < Dockerfile`)
+    const it = body[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+    const head: Buffer[] = [];
+    let len = 0;
+    let ended = false;
+    while (len < 512) {
+      const r = await it.next();
+      if (r.done) { ended = true; break; }
+      head.push(r.value);
+      len += r.value.length;
+    }
+    const first = Buffer.concat(head);
+    const rest = ended ? Readable.from([]) : Readable.from({ [Symbol.asyncIterator]: () => it });
+    if (len === 0 || looksLikeArchive(first)) await extractContext(bufferStream(head, rest), s.ctxDir);
+    else {
+      const chunks: Buffer[] = [first];
+      for await (const c of rest) chunks.push(c as Buffer);
+      await writeDockerfileContext(Buffer.concat(chunks), s.ctxDir);
+    }
+  }
+
+  private async run(s: BuildSession, body: Readable, emit: (m: BuildMessage) => void): Promise<string> {
+    const opts = s.opts;
+    const tags = opts.tags.map((t) => {
+      const named = parseNormalizedNamed(t);
+      if (named.digest !== undefined) throw new InvalidParameterError(`invalid reference format: ${t}`);
+      return tagNameOnly(named);
+    });
+    await this.receive(s, body);
+    const text = await readDockerfile(s.ctxDir, opts.dockerfile);
+    const df = parseDockerfileStages(text);
+    if (df.stages.length === 0) throw new InvalidParameterError('the Dockerfile (Dockerfile) cannot be empty');
+    addLabelStep(df, opts);
+    const plan = planBuild(df, { buildArgs: opts.buildArgs, target: opts.target });
+    for (const w of df.warnings) emit({ stream: `${w}\n` });
+
+    let step = 1;
+    for (const a of df.metaArgs) emit({ stream: `Step ${step++}/${plan.stepCount} : ${a.original}\n` });
+    const first = new Map<number, number>();
+    for (const i of plan.needed) {
+      first.set(i, step);
+      step += 1 + df.stages[i].commands.length;
+    }
+    const output = new OrderedOutput(plan.needed, emit);
+    const results = new Map<number, Promise<StageResult>>();
+    const ctx = { s, df, plan, results, resolveImage: this.resolveImage };
+    try {
+      for (const wave of plan.waves) {
+        const running = wave.map((i) => {
+          const p = StageRunner.run(ctx, i, first.get(i) as number, (m) => output.write(i, m));
+          results.set(i, p);
+          return p.finally(() => output.done(i));
+        });
+        await Promise.all(running);
+      }
+    } catch (e) {
+      output.flush();
+      throw e;
+    }
+    const target = await results.get(plan.target);
+    const image = target?.image;
+    if (!image) throw new InvalidParameterError('No image was generated. Is your Dockerfile empty?');
+    const warning = plan.buildArgs.unusedWarning();
+    if (warning) emit({ stream: `${warning}\n` });
+    emit({ aux: { ID: image.id } });
+    emit({ stream: `Successfully built ${shortId(image.id)}\n` });
+    for (const t of tags) {
+      this.deps.images.tag(image.id, familiarString(t));
+      emit({ stream: `Successfully tagged ${familiarString(t)}\n` });
+    }
+    void storageKey;
+    return image.id;
+  }
+
+  /** The build cache as GET /system/df lists it: cached steps and RUN cache mounts. */
+  async usage(): Promise<DiskUsageBuildCache[]> {
+    const out: DiskUsageBuildCache[] = [];
+    for (const row of this.deps.cache.list()) {
+      const img = this.deps.images.tryResolve(row.imageId);
+      if (!img || img.id !== row.imageId) continue;
+      const top = img.chainIds.length && img.chainIds.length > (this.deps.images.tryResolve(row.parentId)?.chainIds.length ?? 0)
+        ? this.deps.images.layerSize(img.chainIds[img.chainIds.length - 1]) : 0;
+      const history = img.config.history ?? [];
+      out.push({
+        ID: row.key.slice(0, 25), Parent: row.parentId ? row.parentId.slice(7, 32) : '', Type: 'regular',
+        Description: history.length ? history[history.length - 1].created_by ?? '' : '',
+        InUse: false, Shared: false, Size: top, CreatedAt: row.created, LastUsedAt: row.uses ? row.lastUsed : null, UsageCount: row.uses,
+      });
+    }
+    for (const m of await this.cacheMounts()) {
+      out.push({
+        ID: m.name.slice(0, 25), Type: 'exec.cachemount', Description: `cached mount ${Buffer.from(m.name, 'base64url').toString()}`,
+        InUse: false, Shared: false, Size: m.size, CreatedAt: m.created, LastUsedAt: m.created, UsageCount: 1,
+      });
+    }
+    return out;
+  }
+
+  private async cacheMounts(): Promise<{ name: string; dir: string; size: number; created: string }[]> {
+    const root = path.join(this.deps.dataRoot, 'build', 'cache-mounts');
+    let names: string[] = [];
+    try { names = await fs.promises.readdir(root); } catch { names = []; }
+    return Promise.all(names.map(async (name) => {
+      const dir = path.join(root, name);
+      const st = await fs.promises.stat(dir);
+      return { name, dir, size: await dirSize(dir), created: st.birthtime.toISOString() };
+    }));
+  }
+
+  /**
+   * POST /build/prune: every cache entry, the cached images nothing else holds (untagged,
+   * no children, no container), and the RUN cache mounts.
+   */
+  async prune(): Promise<BuildPruneResponse> {
+    const deleted: string[] = [];
+    let reclaimed = 0;
+    const rows = this.deps.cache.list();
+    const cachedImages = new Set(rows.map((r) => r.imageId));
+    for (const r of rows) {
+      this.deps.cache.delete(r.key);
+      deleted.push(r.key.slice(0, 25));
+    }
+    // leaves first: removing a leaf may make its parent a leaf
+    for (let progress = true; progress;) {
+      progress = false;
+      const all = this.deps.images.list();
+      const parents = new Set(all.map((i) => i.parent).filter((p) => p !== ''));
+      for (const img of all) {
+        if (!cachedImages.has(img.id) || img.repoTags.length || img.repoDigests.length || parents.has(img.id)) continue;
+        const size = img.chainIds.length ? this.deps.images.layerSize(img.chainIds[img.chainIds.length - 1]) : 0;
+        try {
+          const items = await this.deps.imageApi.remove(img.id, { force: false, noPrune: true });
+          if (items.some((it) => it.Deleted)) { reclaimed += size; progress = true; }
+        } catch {
+          // used by a container: stays
+        }
+        cachedImages.delete(img.id);
+      }
+    }
+    for (const m of await this.cacheMounts()) {
+      await fs.promises.rm(m.dir, { recursive: true, force: true });
+      reclaimed += m.size;
+      deleted.push(m.name.slice(0, 25));
+    }
+    return { CachesDeleted: deleted.length ? deleted : null, SpaceReclaimed: reclaimed };
+  }
+}
+
+/** Docker's `--label`s: one more LABEL step at the end of the target stage. */
+function addLabelStep(df: Dockerfile, opts: BuildOptions): void {
+  const keys = Object.keys(opts.labels).sort();
+  if (keys.length === 0) return;
+  const target = opts.target ? df.stages.find((st) => st.name === opts.target.toLowerCase()) : df.stages[df.stages.length - 1];
+  if (!target) return; // planBuild reports the unknown target
+  const line = 'LABEL ' + keys.map((k) => `${JSON.stringify(k)}='${opts.labels[k].replace(/'/g, `'\\''`)}'`).join(' ');
+  target.commands.push({ ...parseTrigger(line), original: line });
+}
