@@ -51,24 +51,29 @@ export class ClassicOutput implements BuildView {
 
 /** "Sending build context to Docker daemon  2.048kB" (go-units HumanSize, %8v). */
 export function sendingLine(bytes: number): string {
-  return `Sending build context to Docker daemon  ${humanSize(bytes, 4).padStart(8)}`;
+  return `Sending build context to Docker daemon ${humanSize(bytes, 4).padStart(8)}`;
 }
 
 /**
  * Counts the context's bytes on their way to the daemon and reports them as the docker CLI's
- * progress reader does: at the first chunk, then at most every 100 ms, and once at the end
- * followed by a newline ("...\r" updates, then "...\r\r\n").
+ * progress reader does: after each further 512 kB (at most every 100 ms) a "...\r" update,
+ * and at the end the total followed by a newline ("...\r\r\n").
  */
 export function countContext(body: Readable, report: (text: string) => void): Readable {
+  const every = 512 * 1024;
   let sent = 0;
-  let last = 0;
+  let lastBytes = 0;
+  let lastTime = 0;
   const counter = new Transform({
     transform(chunk: Buffer, _enc, cb) {
       sent += chunk.length;
       const now = Date.now();
-      if (last === 0 || now - last >= 100) {
-        last = now;
-        report(`${sendingLine(sent)}\r`);
+      if (sent - lastBytes > every) {
+        lastBytes = sent;
+        if (now - lastTime >= 100) {
+          lastTime = now;
+          report(`${sendingLine(sent)}\r`);
+        }
       }
       cb(null, chunk);
     },

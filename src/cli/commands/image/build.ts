@@ -130,7 +130,7 @@ export async function runBuild(ctx: Ctx, v: FlagValues, spec: string, stdin: Rea
     throw e;
   }
   const view: BuildView = live
-    ? new LiveView(ctx.out, { columns: ctx.out.columns })
+    ? new LiveView(ctx.out, { columns: ctx.out.columns || Number(process.env.COLUMNS) || 80 })
     : new ClassicOutput(buildOut, !quiet && Boolean(ctx.out.isTTY));
   let body: Readable | null = prepared.body;
   let bodyError: Error | undefined;
