@@ -47,7 +47,7 @@ export interface ImageBuildOptions {
   ulimits?: { Name: string; Soft: number; Hard: number }[];
 }
 
-/** The query of client.imageBuildOptionsToQuery: only what is set, rm=0 only when opting out. */
+/** The query of client.imageBuildOptionsToQuery: only what is set (rm=0 only when opting out, no networkmode for "default"). */
 export function imageBuildQuery(o: ImageBuildOptions): Query {
   const q: Query = {};
   if (o.tags?.length) q.t = o.tags;
@@ -71,12 +71,14 @@ export function imageBuildQuery(o: ImageBuildOptions): Query {
   if (o.cgroupParent) q.cgroupparent = o.cgroupParent;
   if (o.shmSize) q.shmsize = o.shmSize;
   if (o.dockerfile) q.dockerfile = o.dockerfile;
-  if (o.networkMode) q.networkmode = o.networkMode;
+  if (o.networkMode && o.networkMode !== 'default') q.networkmode = o.networkMode;
   if (o.target) q.target = o.target;
   if (o.platform) q.platform = o.platform;
   if (o.ulimits?.length) q.ulimits = JSON.stringify(o.ulimits);
   if (o.buildArgs && Object.keys(o.buildArgs).length) q.buildargs = JSON.stringify(o.buildArgs);
   if (o.labels && Object.keys(o.labels).length) q.labels = JSON.stringify(o.labels);
   if (o.cacheFrom?.length) q.cachefrom = JSON.stringify(o.cacheFrom);
+  // the classic builder (BuilderV1), as the docker CLI asks for it
+  q.version = '1';
   return q;
 }
