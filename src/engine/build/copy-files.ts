@@ -77,11 +77,14 @@ export async function copyDirContents(src: string, dst: string, attrs: CopyAttrs
   for (const name of await fs.promises.readdir(src)) await copyEntry(path.join(src, name), path.join(dst, name), attrs);
 }
 
-/** passwd/group lookups in the image, for --chown names (moby's parseChownFlag). */
+/** passwd/group lookups in the image, for --chown names (moby's parseChownFlag and its wording). */
 export async function resolveOwner(rootfs: string | null, spec: string): Promise<Owner> {
   if (spec === '') return { uid: 0, gid: 0 };
-  const [user, group = user] = spec.split(':');
-  const lookup = async (name: string, file: string, what: string): Promise<number> => {
+  const parts = spec.split(':');
+  if (parts.length > 2) throw new InvalidParameterError(`invalid chown string format: ${spec}`);
+  // no group: the user's name (or number) names the group as well
+  const [user, group = user] = parts;
+  const lookup = async (name: string, file: string): Promise<number | null> => {
     if (/^\d+$/.test(name)) return Number(name);
     let text = '';
     try {
@@ -93,9 +96,13 @@ export async function resolveOwner(rootfs: string | null, spec: string): Promise
       const f = line.split(':');
       if (f[0] === name && f.length > 2 && /^\d+$/.test(f[2])) return Number(f[2]);
     }
-    throw new InvalidParameterError(`unable to convert uid/gid chown string to host mapping: can't find ${what} ${name}: no matching entries in ${what === 'uid' ? 'passwd' : 'group'} file`);
+    return null;
   };
-  return { uid: await lookup(user, '/etc/passwd', 'uid'), gid: await lookup(group, '/etc/group', 'gid') };
+  const uid = await lookup(user, '/etc/passwd');
+  if (uid === null) throw new InvalidParameterError(`can't find uid for user ${user}: no such user: ${user}`);
+  const gid = await lookup(group, '/etc/group');
+  if (gid === null) throw new InvalidParameterError(`can't find gid for group ${group}: no such group: ${group}`);
+  return { uid, gid };
 }
 
 /** --chmod=0755 (octal only, as the classic builder accepts). */

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Readable } from 'node:stream';
@@ -26,7 +27,7 @@ interface Source {
 const isURL = (s: string): boolean => /^https?:\/\//.test(s);
 
 /** ADD <url>: fetched into the build's temp dir; named from the URL or Content-Disposition. */
-async function download(s: BuildSession, url: string, dest: string, n: number): Promise<Source> {
+async function download(s: BuildSession, url: string, dest: string, n: number, checksum: string): Promise<Source> {
   let res: Response;
   try {
     res = await fetch(url, { signal: s.signal, redirect: 'follow' });
@@ -44,6 +45,10 @@ async function download(s: BuildSession, url: string, dest: string, n: number): 
   const file = path.join(dir, name);
   const body = res.body ? Readable.fromWeb(res.body as import('node:stream/web').ReadableStream<Uint8Array>) : Readable.from([]);
   await fs.promises.writeFile(file, body, { mode: 0o600 });
+  if (checksum !== '') {
+    const got = `sha256:${createHash('sha256').update(await fs.promises.readFile(file)).digest('hex')}`;
+    if (got !== checksum) throw new BuildFailure(`digest mismatch ${got}: ${checksum}`);
+  }
   const lm = res.headers.get('last-modified');
   const t = lm ? new Date(lm) : null;
   if (t && !Number.isNaN(t.getTime())) await fs.promises.utimes(file, t, t);
@@ -70,7 +75,7 @@ export async function copySources(s: BuildSession, step: CopyStep, root: string,
   const out: Source[] = [];
   let n = 0;
   for (const src of step.sources) {
-    if (isURL(src) && cmdName === 'ADD') out.push(await download(s, src, step.dest, n++));
+    if (isURL(src) && step.instruction.kind === 'ADD') out.push(await download(s, src, step.dest, n++, step.instruction.checksum));
     else if (src.startsWith('<<')) out.push(await inline(s, step, src, n++));
     else {
       // one source at a time ("/" as dest: the several-sources rule is checked below)
@@ -88,7 +93,7 @@ export async function copySources(s: BuildSession, step: CopyStep, root: string,
 }
 
 /** Copies the sources into a new layer over `parent` and commits it as the step's image. */
-export async function copyStep(s: BuildSession, step: CopyStep, parent: ImageRecord | null, sources: Source[], probe: RunConfig, createdBy: string): Promise<ImageRecord> {
+export async function copyStep(s: BuildSession, step: CopyStep, parent: ImageRecord | null, sources: Source[], probe: RunConfig, createdBy: string, author = ''): Promise<ImageRecord> {
   const layer = await s.scratchLayer(parent);
   try {
     const rootfs = layer.root;
@@ -119,6 +124,7 @@ export async function copyStep(s: BuildSession, step: CopyStep, parent: ImageRec
       containerConfig: imageConfigOf({ ...probe, Image: parent?.id ?? '' }),
       containerId: '',
       createdBy,
+      author: author || undefined,
     });
   } finally {
     await s.dropScratch(layer.id);

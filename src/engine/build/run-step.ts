@@ -15,12 +15,36 @@ type RunStep = Extract<Step, { kind: 'run' }>;
 /** Where a RUN --mount from= reads: the context, or another stage's or an image's root. */
 export type RootOf = (from: string) => Promise<string>;
 
-async function hostMounts(s: BuildSession, mounts: readonly RunMount[], rootOf: RootOf): Promise<Mount[]> {
+/**
+ * `sharing=locked` (and `private`, which berth treats alike) cache mounts: one RUN at a time
+ * per cache directory, across every build of the daemon.
+ */
+const cacheLocks = new Map<string, Promise<void>>();
+
+async function lockCache(dir: string): Promise<() => void> {
+  const previous = cacheLocks.get(dir) ?? Promise.resolve();
+  let release: () => void = () => undefined;
+  const mine = new Promise<void>((resolve) => { release = resolve; });
+  const chained = previous.then(() => mine);
+  cacheLocks.set(dir, chained);
+  await previous;
+  return () => {
+    release();
+    if (cacheLocks.get(dir) === chained) cacheLocks.delete(dir);
+  };
+}
+
+async function hostMounts(s: BuildSession, mounts: readonly RunMount[], rootOf: RootOf, unlocks: (() => void)[]): Promise<Mount[]> {
   const out: Mount[] = [];
+  const locked = new Set<string>();
   for (const m of mounts) {
     switch (m.type) {
       case 'cache': {
         const dir = s.cacheMountDir(m.id || m.target);
+        if ((m.sharing === 'locked' || m.sharing === 'private') && !locked.has(dir)) {
+          locked.add(dir);
+          unlocks.push(await lockCache(dir));
+        }
         if (!fs.existsSync(dir)) {
           await fs.promises.mkdir(dir, { recursive: true, mode: 0o755 });
           await fs.promises.chmod(dir, m.mode ?? 0o755);
@@ -55,9 +79,17 @@ function networkMode(s: BuildSession, step: RunStep): string {
  * output streamed as the step's, committed when it exits 0, removed (rm) or kept for
  * inspection on failure unless forcerm. A hang-up kills and removes it.
  */
-export async function runStep(s: BuildSession, step: RunStep, parent: ImageRecord | null, emit: Emit, rootOf: RootOf): Promise<ImageRecord> {
+export async function runStep(s: BuildSession, step: RunStep, parent: ImageRecord | null, emit: Emit, rootOf: RootOf, author = ''): Promise<ImageRecord> {
   if (!parent) throw new BuildFailure(`failed to create the RUN container: no command can run in an empty (scratch) image: ${step.cmd.join(' ')}`);
-  const mounts = await hostMounts(s, step.mounts, rootOf);
+  const unlocks: (() => void)[] = [];
+  try {
+    return await runContainer(s, step, parent, emit, await hostMounts(s, step.mounts, rootOf, unlocks), author);
+  } finally {
+    for (const u of unlocks) u();
+  }
+}
+
+async function runContainer(s: BuildSession, step: RunStep, parent: ImageRecord, emit: Emit, mounts: Mount[], author: string): Promise<ImageRecord> {
   if (step.script) {
     const file = s.tmpPath('scripts', `${Date.now()}-${path.posix.basename(step.script.path)}`);
     await fs.promises.mkdir(path.dirname(file), { recursive: true });
@@ -103,6 +135,7 @@ export async function runStep(s: BuildSession, step: RunStep, parent: ImageRecor
       containerConfig: imageConfigOf({ ...step.containerConfig, Image: parent.id, Hostname: shortId(id) }),
       containerId: id,
       createdBy: step.createdBy,
+      author: author || undefined,
     });
     removeAfter = s.opts.rm || s.opts.forceRm;
     return img;

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import type { BuildMessage, BuildPruneResponse, DiskUsageBuildCache } from '../../api-types';
 import { parseDockerfileStages, parseTrigger, planBuild, type Dockerfile } from '../../build';
-import { parseNormalizedNamed, storageKey, tagNameOnly, familiarString } from '../../image';
+import { familiarString, parseNormalizedNamed, tagNameOnly } from '../../image';
 import { dirSize } from '../../util/dir-size';
 import { errorMessage, InvalidParameterError } from '../../util/errors';
 import type { BuildBackend } from '../backends';
@@ -45,14 +45,16 @@ export class BuildService implements BuildBackend {
     const emit = (m: BuildMessage): void => {
       if (opts.quiet && m.stream !== undefined) { quietBuffer.push(m); return; }
       sent = true;
-      out.write(m);
+      if (!out.destroyed) out.write(m); // a reader that left: the build is being cancelled
     };
     const quietBuffer: BuildMessage[] = [];
     const s = new BuildSession(this.deps, opts, signal);
     void this.run(s, context, emit).then((imageId) => {
-      if (opts.quiet) { sent = true; out.write({ stream: `${imageId}\n` }); }
+      if (out.destroyed) return;
+      if (opts.quiet) out.write({ stream: `${imageId}\n` });
       out.end();
     }, (e: unknown) => {
+      if (out.destroyed) return;
       const code = e instanceof BuildFailure ? e.code : 1;
       if (!sent && !(e instanceof BuildFailure)) { out.destroy(e as Error); return; }
       // -q: what was held back explains the failure
@@ -137,6 +139,7 @@ export class BuildService implements BuildBackend {
     const target = await results.get(plan.target);
     const image = target?.image;
     if (!image) throw new InvalidParameterError('No image was generated. Is your Dockerfile empty?');
+    await s.removalsDone();
     const warning = plan.buildArgs.unusedWarning();
     if (warning) emit({ stream: `${warning}\n` });
     emit({ aux: { ID: image.id } });
@@ -145,7 +148,6 @@ export class BuildService implements BuildBackend {
       this.deps.images.tag(image.id, familiarString(t));
       emit({ stream: `Successfully tagged ${familiarString(t)}\n` });
     }
-    void storageKey;
     return image.id;
   }
 

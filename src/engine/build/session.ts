@@ -57,10 +57,18 @@ export class BuildSession {
     if (this.signal.aborted) throw new BuildFailure('build cancelled: the client went away');
   }
 
+  /**
+   * The cache key of a step: Docker's (parent + probe config) and, for what the classic
+   * builder did not have (RUN --mount, RUN --network), those options too.
+   */
+  private key(parent: ImageRecord | null, probe: RunConfig, extra: string): string {
+    return cacheKey(parent?.id ?? '', extra ? { ...probe, Cmd: [...(probe.Cmd ?? []), `\0${extra}`] } : probe);
+  }
+
   /** The cached result of a step, or null (always null with --no-cache). */
-  lookup(parent: ImageRecord | null, probe: RunConfig): ImageRecord | null {
+  lookup(parent: ImageRecord | null, probe: RunConfig, extra = ''): ImageRecord | null {
     if (this.opts.noCache) return null;
-    const key = cacheKey(parent?.id ?? '', probe);
+    const key = this.key(parent, probe, extra);
     const row = this.deps.cache.get(key);
     if (!row) return null;
     const img = this.deps.images.tryResolve(row.imageId);
@@ -72,8 +80,8 @@ export class BuildSession {
     return img;
   }
 
-  remember(parent: ImageRecord | null, probe: RunConfig, img: ImageRecord): void {
-    this.deps.cache.set(cacheKey(parent?.id ?? '', probe), img.id, parent?.id ?? '');
+  remember(parent: ImageRecord | null, probe: RunConfig, img: ImageRecord, extra = ''): void {
+    this.deps.cache.set(this.key(parent, probe, extra), img.id, parent?.id ?? '');
   }
 
   /** A read-write layer over `parent` (not a container) for COPY/ADD/WORKDIR; mounted. */
@@ -102,6 +110,11 @@ export class BuildSession {
   /** Removes a container in the background; finish() waits for it. */
   removeContainer(id: string): void {
     this.removals.push(this.deps.containers.remove(id, { force: true, volumes: true }).catch(() => undefined));
+  }
+
+  /** Waits for the intermediate containers being removed (a finished build leaves none). */
+  async removalsDone(): Promise<void> {
+    await Promise.all(this.removals);
   }
 
   tmpPath(...parts: string[]): string {

@@ -53,13 +53,14 @@ export class StageRunner {
       base = await c.resolveImage(planned.base, { pull: c.s.opts.pull, signal: c.s.signal });
       baseConfig = (base.config.config ?? {}) as RunConfig;
     }
-    emit({ stream: ` ---> ${base ? shortId(base.id) : ''}\n` });
     const r = new StageRunner(c, index, emit, base, baseConfig);
+    // the base image's ONBUILD triggers belong to the FROM step
     const triggers = r.d.takeTriggers();
     if (triggers.length) {
       emit({ stream: triggersMessage(triggers.length) + '\n' });
       for (const t of triggers) await r.exec(parseTrigger(t));
     }
+    emit({ stream: ` ---> ${r.image ? shortId(r.image.id) : ''}\n` });
     for (const inst of planned.stage.commands) {
       c.s.checkAborted();
       emit({ stream: stepLine(step++, c.plan.stepCount, inst.original) + '\n' });
@@ -69,9 +70,9 @@ export class StageRunner {
     return { image: r.image, config: r.d.config };
   }
 
-  private cached(probe: RunConfig): ImageRecord | null {
+  private cached(probe: RunConfig, extra = ''): ImageRecord | null {
     if (this.missed) return null;
-    const hit = this.c.s.lookup(this.image, probe);
+    const hit = this.c.s.lookup(this.image, probe, extra);
     if (hit) this.emit({ stream: ' ---> Using cache\n' });
     else this.missed = true;
     return hit;
@@ -105,16 +106,17 @@ export class StageRunner {
       const probe = cs.containerConfig(hash);
       const hit = this.cached(probe);
       if (hit) { this.image = hit; return; }
-      this.image = await copyStep(s, cs, parent, sources, probe, cs.createdBy(hash));
+      this.image = await copyStep(s, cs, parent, sources, probe, cs.createdBy(hash), this.d.maintainer);
       s.remember(parent, probe, this.image);
       return;
     }
     const step = this.d.dispatch(inst);
-    const hit = this.cached(step.containerConfig);
+    const extra = step.kind === 'run' && (step.mounts.length || step.network) ? JSON.stringify({ mounts: step.mounts, network: step.network }) : '';
+    const hit = this.cached(step.containerConfig, extra);
     if (hit) { this.image = hit; return; }
     switch (step.kind) {
       case 'run':
-        this.image = await runStep(s, step, parent, this.emit, this.rootOf);
+        this.image = await runStep(s, step, parent, this.emit, this.rootOf, this.d.maintainer);
         break;
       case 'workdir': {
         const layer = await s.scratchLayer(parent);
@@ -130,7 +132,7 @@ export class StageRunner {
         this.image = await this.commit(parent, null, step.config, step.containerConfig, step.createdBy);
         break;
     }
-    if (this.image) s.remember(parent, step.containerConfig, this.image);
+    if (this.image) s.remember(parent, step.containerConfig, this.image, extra);
   }
 
   private commit(parent: ImageRecord | null, rwId: string | null, config: RunConfig, probe: RunConfig, createdBy: string): Promise<ImageRecord> {
@@ -141,6 +143,7 @@ export class StageRunner {
       containerConfig: imageConfigOf({ ...probe, Image: image }),
       containerId: '',
       createdBy,
+      author: this.d.maintainer || undefined,
     });
   }
 }

@@ -27,9 +27,13 @@ export class ImageService implements ImageBackend {
     const before = f.before?.length ? createdOf(f.before[0]) : null;
     const since = f.since?.length ? createdOf(f.since[0]) : null;
     const out: ImageSummary[] = [];
-    for (const img of this.images.list()) {
+    const all = this.images.list();
+    // Docker hides intermediate images (untagged, with children: a build's steps) unless -a
+    const parents = new Set(all.map((i) => i.parent).filter((p) => p !== ''));
+    for (const img of all) {
       const tags = img.repoTags.map(familiarize);
       const dangling = tags.length === 0;
+      if (!opts.all && dangling && img.repoDigests.length === 0 && parents.has(img.id)) continue;
       if (f.dangling?.length && (f.dangling[0] === 'true' || f.dangling[0] === '1') !== dangling) continue;
       if (f.label?.length && !f.label.every((l) => labelMatch(img.config.config?.Labels ?? {}, l))) continue;
       if (before !== null && created(img) >= before) continue;
