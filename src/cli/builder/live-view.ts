@@ -41,12 +41,16 @@ export class LiveView implements BuildView {
   private readonly now: () => number;
   private readonly columns: number;
   private context = '';
+  private lastDraw = 0;
+  /** with a redraw timer, messages redraw at most this often (a chatty RUN must not flood the terminal) */
+  private readonly minGap: number;
 
   constructor(private readonly out: { write(s: string): unknown }, opts: LiveViewOptions = {}) {
     this.now = opts.now ?? Date.now;
     this.columns = Math.max(20, opts.columns ?? 80);
     this.started = this.now();
     const tick = opts.tickMs ?? 100;
+    this.minGap = tick > 0 ? 40 : 0;
     if (tick > 0) this.timer = setInterval(() => this.draw(), tick);
   }
 
@@ -65,7 +69,7 @@ export class LiveView implements BuildView {
     if (err) throw err;
     if (m.stream !== undefined) this.text(m.stream);
     else if (m.status) this.line(`${m.id ? `${m.id}: ` : ''}${m.status}${m.progress ? ` ${m.progress}` : ''}`, true);
-    this.draw();
+    if (this.now() - this.lastDraw >= this.minGap) this.draw();
   }
 
   private text(s: string): void {
@@ -140,6 +144,7 @@ export class LiveView implements BuildView {
     this.erase();
     this.out.write(lines.join('\n') + '\n');
     this.drawn = lines.length;
+    this.lastDraw = this.now();
   }
 
   /** Replaces the live frame with the summary; on failure, the failing step's last output. */
