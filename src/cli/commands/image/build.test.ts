@@ -255,3 +255,16 @@ test('a URL context is fetched by the client: a tar, or a Dockerfile; an error s
     await d.close();
   }
 });
+
+test('--compress gzips the context; a git URL is left to the daemon as `remote`', async () => {
+  const d = await fakeDaemon(OK_REPLY);
+  try {
+    assert.equal((await build(d.sock, ['--compress', dir({ Dockerfile: 'FROM busybox\n' })])).code, 0);
+    assert.deepEqual([...d.seen[0].raw.subarray(0, 2)], [0x1f, 0x8b]);
+    assert.equal((await build(d.sock, ['https://example.invalid/repo.git#main:sub'])).code, 0);
+    assert.equal(d.seen[1].query.get('remote'), 'https://example.invalid/repo.git#main:sub');
+    assert.equal(d.seen[1].raw.length, 0);
+  } finally {
+    await d.close();
+  }
+});
