@@ -268,3 +268,24 @@ test('--compress gzips the context; a git URL is left to the daemon as `remote`'
     await d.close();
   }
 });
+
+test('a context that fails while it is sent ends the build with its error instead of hanging', async () => {
+  const d = await fakeDaemon(OK_REPLY);
+  try {
+    const pack = tarStream.pack();
+    pack.entry({ name: 'Dockerfile' }, 'FROM busybox\n');
+    pack.entry({ name: 'big' }, Buffer.alloc(4096));
+    pack.finalize();
+    const chunks: Buffer[] = [];
+    for await (const c of pack) chunks.push(c as Buffer);
+    const tar = Buffer.concat(chunks);
+    async function* failing(): AsyncGenerator<Buffer> {
+      yield tar.subarray(0, 2048);
+      throw new Error('read error in the context');
+    }
+    const r = await build(d.sock, ['-'], { stdin: Readable.from(failing()) });
+    assert.equal((r.code as Error).message, 'read error in the context');
+  } finally {
+    await d.close();
+  }
+});
