@@ -26,7 +26,7 @@ const IMAGE: Record<string, Loader> = {
   rm: c('image/rm'), remove: c('image/rm'), prune: c('image/prune'), save: c('image/save'), load: c('image/load'), history: c('image/history'),
   build: c('image/build'),
 };
-const BUILDER: Record<string, Loader> = { build: IMAGE.build };
+const BUILDER: Record<string, Loader> = { build: IMAGE.build, prune: c('builder/prune') };
 const SYSTEM: Record<string, Loader> = { df: c('system/df'), prune: c('system/prune'), events: c('system/events'), info: c('system/info') };
 const NETWORK: Record<string, Loader> = {
   create: c('network/create'), ls: c('network/ls'), list: c('network/ls'), inspect: c('network/inspect'),

@@ -218,8 +218,8 @@ export class EngineClient {
   }
   imageHistory(name: string): Promise<ImageHistoryItem[]> { return this.transport.json('GET', `/images/${enc(name)}/history`); }
   systemDiskUsage(): Promise<DiskUsage> { return this.transport.json('GET', '/system/df'); }
-  buildPrune(filters?: Filters, all = false): Promise<{ CachesDeleted: string[] | null; SpaceReclaimed: number }> {
-    return this.transport.json('POST', '/build/prune', { query: { filters: encodeFilters(filters), all: all || undefined } });
+  buildPrune(filters?: Filters, all = false, keepStorage?: number): Promise<{ CachesDeleted: string[] | null; SpaceReclaimed: number }> {
+    return this.transport.json('POST', '/build/prune', { query: { filters: encodeFilters(filters), all: all || undefined, 'keep-storage': keepStorage } });
   }
   async *imagePull(fromImage: string, tag: string, platform?: string): AsyncGenerator<ProgressMessage> {
     const res = await this.transport.request('POST', '/images/create', {

@@ -305,6 +305,15 @@ describe('build', () => {
         assert.equal(bad.code, 1, describeResult(bad));
         assert.match(stderrOf(bad), /^Error response from daemon: dockerfile parse error line 2: unknown instruction: FROB\n$/i);
       });
+
+      it('builder prune frees the build cache: the next build runs every step again', T, async () => {
+        const dir = context(`prune-${name}`, { Dockerfile: `FROM busybox\nRUN echo ${name} > /who\n` });
+        await okBuild(['-t', `prune-${name}`, dir]);
+        assert.ok(steps(await okBuild(['-t', `prune-${name}`, dir]))[1].body.includes(' ---> Using cache'));
+        const out = await okRun(cli, ['builder', 'prune', '-f']);
+        assert.match(out, /^(Deleted build cache objects:\n(\S+\n)+\n)?Total reclaimed space: \d+(\.\d+)?[kMG]?B\n$/);
+        assert.ok(!cached(steps(await okBuild(['-t', `prune-${name}`, dir]))[1]));
+      });
     });
   }
 
