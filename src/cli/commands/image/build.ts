@@ -130,7 +130,7 @@ export async function runBuild(ctx: Ctx, v: FlagValues, spec: string, stdin: Rea
     throw e;
   }
   const view: BuildView = live
-    ? new LiveView(ctx.out, { columns: ctx.out.columns || Number(process.env.COLUMNS) || 80 })
+    ? new LiveView(ctx.out, { columns: ctx.out.columns || Number(env.COLUMNS) || 80 })
     : new ClassicOutput(buildOut, !quiet && Boolean(ctx.out.isTTY));
   let body: Readable | null = prepared.body;
   let bodyError: Error | undefined;
@@ -147,8 +147,8 @@ export async function runBuild(ctx: Ctx, v: FlagValues, spec: string, stdin: Rea
     if (bodyError) throw bodyError;
     ok = true;
   } catch (e) {
-    if (bodyError && !(e instanceof StatusError)) throw bodyError;
-    throw e;
+    // the daemon's own error wins; else a context that failed explains a cut-off request
+    throw e instanceof StatusError ? e : bodyError ?? e;
   } finally {
     view.finish(ok);
     if (!ok) dumpOnFailure();
