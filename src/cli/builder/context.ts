@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
-import { contextTar } from '../../util/build-context';
+import { contextTar, isArchive } from '../../util/build-context';
 import { TarWriter } from '../../util/archive';
 
 export interface PreparedContext {
@@ -39,20 +39,6 @@ export function isUrl(s: string): boolean { return s.startsWith('http://') || s.
 export function isGitUrl(s: string): boolean {
   if (isUrl(s) && /\.git(?:#.+)?$/.test(s)) return true;
   return ['git://', 'github.com/', 'git@'].some((p) => s.startsWith(p));
-}
-
-/** build.IsArchive: a compressed stream, or a first block that parses as a tar header. */
-export function isArchive(head: Buffer): boolean {
-  const magic = (bytes: number[]) => bytes.every((b, i) => head[i] === b);
-  if (magic([0x1f, 0x8b, 0x08]) || magic([0x42, 0x5a, 0x68]) || magic([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00]) || magic([0x28, 0xb5, 0x2f, 0xfd])) return true;
-  if (head.length < 512) return false;
-  const block = head.subarray(0, 512);
-  if (block.every((b) => b === 0)) return false;
-  const field = block.subarray(148, 156).toString('latin1').replace(/\0.*$/s, '').trim();
-  if (!/^[0-7]+$/.test(field)) return false;
-  let unsigned = 0;
-  for (let i = 0; i < 512; i++) unsigned += i >= 148 && i < 156 ? 0x20 : block[i];
-  return parseInt(field, 8) === unsigned;
 }
 
 /** Reads until `n` bytes or the end; returns those bytes and a stream of the whole input. */

@@ -5,3 +5,4 @@
  */
 export { PatternMatcher, readDockerignore, keepBuildFiles, cleanPath, type MatchInfo } from './dockerignore';
 export { contextTar, contextExcludes, walkContext, type ContextOptions } from './context-tar';
+export { isArchive, isTarHeader, compressionOf, type ArchiveKind } from './archive-head';
