@@ -1,35 +1,17 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import { copyEntry } from '../util/copy-tree';
 
 /**
  * Fills a new, empty volume with what the image has at the mount point (Docker's
- * copyExistingContents): files, links, devices and their owners, modes and times. Symlinks
- * are copied as links, never followed; the source is read through lstat only.
+ * copyExistingContents): files, links and their owners, modes and times. Symlinks are copied
+ * as links, never followed; the source is read through lstat only.
  */
 export async function copyTree(src: string, dst: string): Promise<void> {
   const st = await fs.lstat(src);
   for (const name of await fs.readdir(src)) await copyEntry(path.join(src, name), path.join(dst, name));
   await fs.chown(dst, st.uid, st.gid);
   await fs.chmod(dst, st.mode & 0o7777);
-}
-
-async function copyEntry(src: string, dst: string): Promise<void> {
-  const st = await fs.lstat(src);
-  if (st.isDirectory()) {
-    await fs.mkdir(dst);
-    for (const name of await fs.readdir(src)) await copyEntry(path.join(src, name), path.join(dst, name));
-  } else if (st.isSymbolicLink()) {
-    await fs.symlink(await fs.readlink(src), dst);
-    await fs.lchown(dst, st.uid, st.gid);
-    return;
-  } else if (st.isFile()) {
-    await fs.copyFile(src, dst);
-  } else {
-    return; // devices, fifos and sockets: Docker copies them; images rarely hold them under a VOLUME
-  }
-  await fs.chown(dst, st.uid, st.gid);
-  await fs.chmod(dst, st.mode & 0o7777);
-  await fs.utimes(dst, st.atime, st.mtime);
 }
 
 /** True when the directory has no entries (or does not exist). */

@@ -137,9 +137,40 @@ describe('build engine (docker build, classic builder)', () => {
     const r = await build(dir, '--target', 'broken');
     assert.equal(r.code, 7, describeResult(r));
     assert.match(r.stdout + r.stderr, /The command '\/bin\/sh -c echo broken-stage-ran && exit 7' returned a non-zero code: 7/);
+    // independent stages run at once: a failing one stops the others (a long RUN is killed)
+    const par = context({
+      Dockerfile: [
+        'FROM busybox AS slow', 'RUN sleep 60', 'FROM busybox AS fails', 'RUN sleep 1; exit 5',
+        'FROM busybox', 'COPY --from=slow /etc/hostname /a', 'COPY --from=fails /etc/hostname /b',
+      ].join('\n'),
+    });
+    const started = Date.now();
+    const pr = await build(par);
+    assert.equal(pr.code, 5, describeResult(pr));
+    assert.ok(Date.now() - started < 30000, `took ${Date.now() - started} ms`);
+    assert.match(pr.stdout, /^Step 2\/7 : RUN sleep 60\n ---> Running in [0-9a-f]{12}\n/m);
+    assert.equal((await out(['ps', '-q'])).trim(), '');
     const bad = await build(dir, '--target', 'nosuch');
     assert.notEqual(bad.code, 0);
     assert.match(bad.stderr, /failed to reach build target nosuch in Dockerfile/);
+  });
+
+  it('FROM scratch, meta ARGs in FROM, COPY --from an image, RUN --mount=type=bind from the context and a stage', T, async () => {
+    const dir = context({
+      Dockerfile: [
+        'ARG BASE=busybox', 'FROM scratch AS files', 'COPY f.txt /f.txt',
+        'FROM ${BASE}', 'COPY --from=files /f.txt /from-scratch.txt', 'COPY --from=hello-world /hello /hello-bin',
+        'RUN --mount=type=bind,source=f.txt,target=/mnt/f cat /mnt/f',
+        'RUN --mount=type=bind,from=files,target=/mnt/s ls /mnt/s',
+      ].join('\n'),
+      'f.txt': 'from the context\n',
+    });
+    const stdout = await built(dir, '-t', 'scratchy');
+    assert.match(stdout, /^Step 1\/8 : ARG BASE=busybox\nStep 2\/8 : FROM scratch AS files\n ---> \nStep 3\/8 : COPY f.txt \/f.txt\n/m);
+    assert.match(stdout, /^from the context\n/m);
+    assert.match(stdout, /^f\.txt\n/m);
+    assert.equal(await out(['run', '--rm', 'scratchy', 'cat', '/from-scratch.txt']), 'from the context\n');
+    assert.equal(await out(['run', '--rm', 'scratchy', 'test', '-x', '/hello-bin']), '');
   });
 
   it('a second build is answered from cache; a changed COPY file rebuilds from that step; the cache survives a restart', T, async () => {
@@ -185,7 +216,9 @@ describe('build engine (docker build, classic builder)', () => {
     assert.match(two, /^2$/m);
     assert.equal(await out(['run', '--rm', 'cm', 'cat', '/greeting']), 'hello from a heredoc\n');
 
-    const df = JSON.parse((await rawRequest(daemon().sock, 'GET', '/v1.41/system/df')).body) as { BuildCache: { Type: string }[]; BuilderSize: number };
+    const dfRes = await rawRequest(daemon().sock, 'GET', '/v1.41/system/df');
+    assert.equal(dfRes.status, 200, dfRes.body);
+    const df = JSON.parse(dfRes.body) as { BuildCache: { Type: string }[]; BuilderSize: number };
     assert.ok(df.BuildCache.some((c) => c.Type === 'exec.cachemount'), JSON.stringify(df.BuildCache));
     assert.ok(df.BuildCache.some((c) => c.Type === 'regular'));
     const pruned = await out(['builder', 'prune', '-f']);

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { scopedJoin } from '../../util/archive';
+import { copyAttrs, copyEntry as copyTreeEntry } from '../../util/copy-tree';
 import { InvalidParameterError } from '../../util/errors';
 
 /**
@@ -38,43 +39,21 @@ export async function mkdirAllInRoot(rootfs: string, containerDir: string, owner
   return scopedJoin(rootfs, containerDir);
 }
 
-async function lstatOrNull(p: string): Promise<fs.Stats | null> {
-  try { return await fs.promises.lstat(p); } catch { return null; }
-}
-
-async function finish(dst: string, st: fs.Stats, attrs: CopyAttrs): Promise<void> {
-  await fs.promises.lchown(dst, attrs.owner.uid, attrs.owner.gid);
-  if (!st.isSymbolicLink()) await fs.promises.chmod(dst, attrs.mode ?? (st.mode & 0o7777));
-  if (!st.isSymbolicLink()) await fs.promises.utimes(dst, st.atime, st.mtime);
-}
-
-/** Copies one entry (recursively for a directory) from the host path `src` to `dst` (a host path inside the rootfs). */
-export async function copyEntry(src: string, dst: string, attrs: CopyAttrs): Promise<void> {
-  const st = await fs.promises.lstat(src);
-  const existing = await lstatOrNull(dst);
-  if (existing && !(existing.isDirectory() && st.isDirectory())) await fs.promises.rm(dst, { recursive: true, force: true });
-  if (st.isDirectory()) {
-    if (!existing?.isDirectory()) await fs.promises.mkdir(dst, { mode: 0o700 });
-    for (const name of await fs.promises.readdir(src)) await copyEntry(path.join(src, name), path.join(dst, name), attrs);
-  } else if (st.isFile()) {
-    await fs.promises.copyFile(src, dst, fs.constants.COPYFILE_EXCL);
-  } else if (st.isSymbolicLink()) {
-    await fs.promises.symlink(await fs.promises.readlink(src), dst);
-  } else {
-    return; // sockets, FIFOs and devices are not copied
-  }
-  await finish(dst, st, attrs);
-}
-
 /** The contents of directory `src` into directory `dst` (which is created when missing). */
 export async function copyDirContents(src: string, dst: string, attrs: CopyAttrs): Promise<void> {
-  const st = await fs.promises.stat(src);
-  const existing = await lstatOrNull(dst);
-  if (!existing) {
+  const opts = { owner: attrs.owner, mode: attrs.mode ?? undefined };
+  let exists = true;
+  try { await fs.promises.lstat(dst); } catch { exists = false; }
+  if (!exists) {
     await fs.promises.mkdir(dst, { mode: 0o755 });
-    await finish(dst, st, attrs);
+    await copyAttrs(dst, await fs.promises.stat(src), opts);
   }
-  for (const name of await fs.promises.readdir(src)) await copyEntry(path.join(src, name), path.join(dst, name), attrs);
+  for (const name of await fs.promises.readdir(src)) await copyTreeEntry(path.join(src, name), path.join(dst, name), opts);
+}
+
+/** One source entry to `dst` (a host path inside the rootfs), with the step's owner and mode. */
+export function copyEntry(src: string, dst: string, attrs: CopyAttrs): Promise<void> {
+  return copyTreeEntry(src, dst, { owner: attrs.owner, mode: attrs.mode ?? undefined });
 }
 
 /** passwd/group lookups in the image, for --chown names (moby's parseChownFlag and its wording). */

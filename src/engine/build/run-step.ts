@@ -140,7 +140,7 @@ async function runContainer(s: BuildSession, step: RunStep, parent: ImageRecord,
     removeAfter = s.opts.rm || s.opts.forceRm;
     return img;
   } finally {
-    if (s.running.has(id) && s.signal.aborted) removeAfter = true;
+    if (s.stopping) removeAfter = true;
     s.running.delete(id);
     if (removeAfter) {
       emit({ stream: `Removing intermediate container ${shortId(id)}\n` });

@@ -17,9 +17,10 @@ export type { BuildDeps, BuildOptions } from './session';
 
 /**
  * POST /build: the classic builder (Docker's JSON messages) over the engine. A build reads
- * the context, parses and plans the Dockerfile, runs the needed stages (each wave's stages
- * concurrently, their output in Dockerfile order), then tags the target's image. Errors met
- * before the first message reach the client as an HTTP error; later ones as an error message.
+ * the context, parses and plans the Dockerfile, runs the needed stages (concurrently where
+ * they do not wait for each other, their output in Dockerfile order), then tags the target's
+ * image. Errors met before the first message reach the client as an HTTP error; later ones
+ * as an error message.
  */
 export class BuildService implements BuildBackend {
   private resolveImage: BaseImageResolver;
@@ -107,8 +108,8 @@ export class BuildService implements BuildBackend {
     });
     await this.receive(s, body);
     const text = await readDockerfile(s.ctxDir, opts.dockerfile);
+    if (text.length === 0) throw new InvalidParameterError(`the Dockerfile (${opts.dockerfile || 'Dockerfile'}) cannot be empty`);
     const df = parseDockerfileStages(text);
-    if (df.stages.length === 0) throw new InvalidParameterError('the Dockerfile (Dockerfile) cannot be empty');
     addLabelStep(df, opts);
     const plan = planBuild(df, { buildArgs: opts.buildArgs, target: opts.target });
     for (const w of df.warnings) emit({ stream: `${w}\n` });
@@ -123,19 +124,22 @@ export class BuildService implements BuildBackend {
     const output = new OrderedOutput(plan.needed, emit);
     const results = new Map<number, Promise<StageResult>>();
     const ctx = { s, df, plan, results, resolveImage: this.resolveImage };
-    try {
-      for (const wave of plan.waves) {
-        const running = wave.map((i) => {
-          const p = StageRunner.run(ctx, i, first.get(i) as number, (m) => output.write(i, m));
-          results.set(i, p);
-          return p.finally(() => output.done(i));
-        });
-        await Promise.all(running);
-      }
-    } catch (e) {
-      output.flush();
-      throw e;
+    // every needed stage starts at once and waits for the stages it names where it names
+    // them (FROM, COPY --from, RUN --mount from=): independent stages run concurrently
+    let failure: { e: unknown } | null = null;
+    for (const i of plan.needed) {
+      const p = StageRunner.run(ctx, i, first.get(i) as number, (m) => output.write(i, m));
+      results.set(i, p);
+      p.then(() => output.done(i), (e: unknown) => {
+        if (!failure) {
+          failure = { e };
+          s.cancel(); // the other stages stop at their next step; their RUNs are killed
+          output.flush();
+        }
+      });
     }
+    await Promise.allSettled(results.values());
+    if (failure) throw (failure as { e: unknown }).e;
     const target = await results.get(plan.target);
     const image = target?.image;
     if (!image) throw new InvalidParameterError('No image was generated. Is your Dockerfile empty?');
@@ -152,18 +156,43 @@ export class BuildService implements BuildBackend {
   }
 
   /** The build cache as GET /system/df lists it: cached steps and RUN cache mounts. */
+  /**
+   * The cached images build prune can delete: untagged, and every image built on them
+   * deletable too. The others (in a tagged image's chain) are shared with images.
+   */
+  private prunable(cached: ReadonlySet<string>): Set<string> {
+    const all = this.deps.images.list();
+    const children = new Map<string, string[]>();
+    for (const i of all) if (i.parent) children.set(i.parent, [...(children.get(i.parent) ?? []), i.id]);
+    const byId = new Map(all.map((i) => [i.id, i]));
+    const memo = new Map<string, boolean>();
+    const ok = (id: string): boolean => {
+      const known = memo.get(id);
+      if (known !== undefined) return known;
+      memo.set(id, false); // a cycle (never in a sane store) keeps the image
+      const img = byId.get(id);
+      const v = !!img && cached.has(id) && img.repoTags.length === 0 && img.repoDigests.length === 0 && (children.get(id) ?? []).every(ok);
+      memo.set(id, v);
+      return v;
+    };
+    return new Set([...cached].filter(ok));
+  }
+
   async usage(): Promise<DiskUsageBuildCache[]> {
     const out: DiskUsageBuildCache[] = [];
-    for (const row of this.deps.cache.list()) {
+    const rows = this.deps.cache.list();
+    const prunable = this.prunable(new Set(rows.map((r) => r.imageId)));
+    for (const row of rows) {
       const img = this.deps.images.tryResolve(row.imageId);
       if (!img || img.id !== row.imageId) continue;
-      const top = img.chainIds.length && img.chainIds.length > (this.deps.images.tryResolve(row.parentId)?.chainIds.length ?? 0)
+      const parent = row.parentId ? this.deps.images.tryResolve(row.parentId) : null;
+      const top = img.chainIds.length && img.chainIds.length > (parent?.chainIds.length ?? 0)
         ? this.deps.images.layerSize(img.chainIds[img.chainIds.length - 1]) : 0;
       const history = img.config.history ?? [];
       out.push({
         ID: row.key.slice(0, 25), Parent: row.parentId ? row.parentId.slice(7, 32) : '', Type: 'regular',
         Description: history.length ? history[history.length - 1].created_by ?? '' : '',
-        InUse: false, Shared: false, Size: top, CreatedAt: row.created, LastUsedAt: row.uses ? row.lastUsed : null, UsageCount: row.uses,
+        InUse: false, Shared: !prunable.has(img.id), Size: top, CreatedAt: row.created, LastUsedAt: row.uses ? row.lastUsed : null, UsageCount: row.uses,
       });
     }
     for (const m of await this.cacheMounts()) {

@@ -53,8 +53,22 @@ export class BuildSession {
     return path.join(this.deps.dataRoot, 'build', 'cache-mounts', name);
   }
 
+  private cancelled = false;
+
+  /** The client left or another stage failed: what this build still runs is thrown away. */
+  get stopping(): boolean {
+    return this.cancelled || this.signal.aborted;
+  }
+
   checkAborted(): void {
     if (this.signal.aborted) throw new BuildFailure('build cancelled: the client went away');
+    if (this.cancelled) throw new BuildFailure('build cancelled: another stage failed');
+  }
+
+  /** Another stage failed: the others stop at their next step, running RUNs are killed. */
+  cancel(): void {
+    this.cancelled = true;
+    for (const id of this.running) void this.deps.containers.kill(id, 'SIGKILL').catch(() => undefined);
   }
 
   /**
