@@ -68,3 +68,14 @@ test('on failure the live view keeps the failing step\'s output and throws docke
   assert.match(end[1], /^ => \[2\/2\] RUN echo oops; false +\d+\.\ds$/);
   assert.equal(end[2], '    oops');
 });
+
+test('RUN output without a final newline does not swallow the builder\'s next line', () => {
+  const term = new Term();
+  const v = new LiveView(term, { columns: 80, tickMs: 0 });
+  v.write({ stream: 'Step 1/2 : FROM busybox\n ---> 5b0d59026729\nStep 2/2 : RUN printf no-newline\n ---> Running in 0123456789ab\n' });
+  v.write({ stream: 'no-newline' });
+  v.write({ stream: 'Removing intermediate container 0123456789ab\n' });
+  v.write({ stream: ' ---> 111111111111\n' });
+  v.finish(true);
+  assert.match(term.screen()[1], /^ => \[2\/2\] RUN printf no-newline +---> 111111111111 \d+\.\ds$/);
+});

@@ -73,6 +73,11 @@ export class LiveView implements BuildView {
   }
 
   private text(s: string): void {
+    // the builder's own lines start messages of their own: RUN output cut short of a newline ends there
+    if (this.partial && /^(Step \d+\/\d+ : | ---> |Removing intermediate container |Successfully )/.test(s)) {
+      this.line(this.partial, false);
+      this.partial = '';
+    }
     const parts = (this.partial + s).split('\n');
     this.partial = parts.pop() ?? '';
     for (const p of parts) this.line(p, false);
