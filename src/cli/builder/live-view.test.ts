@@ -74,7 +74,7 @@ test('RUN output without a final newline does not swallow the builder\'s next li
   const v = new LiveView(term, { columns: 80, tickMs: 0 });
   v.write({ stream: 'Step 1/2 : FROM busybox\n ---> 5b0d59026729\nStep 2/2 : RUN printf no-newline\n ---> Running in 0123456789ab\n' });
   v.write({ stream: 'no-newline' });
-  v.write({ stream: 'Removing intermediate container 0123456789ab\n' });
+  // --rm=false: the result line follows the output directly
   v.write({ stream: ' ---> 111111111111\n' });
   v.finish(true);
   assert.match(term.screen()[1], /^ => \[2\/2\] RUN printf no-newline +---> 111111111111 \d+\.\ds$/);
