@@ -4,7 +4,7 @@ import type {
   ContainerCreateRequest, ContainerCreateResponse, ContainerInspect, ContainerPruneResponse,
   ContainerStats, ContainerSummary, ContainerTopResponse, ContainerWaitResponse, EventMessage,
   DiskUsage, ExecCreateRequest, ExecInspect, ImageDeleteResponseItem, ImageHistoryItem, ImageInspect, ImagePruneResponse, ImageSummary,
-  EndpointSettings, NetworkCreateRequest, NetworkCreateResponse, NetworkPruneResponse, NetworkResource,
+  EndpointSettings, HostConfig, NetworkCreateRequest, NetworkCreateResponse, NetworkPruneResponse, NetworkResource,
   SystemInfo, SystemVersion, Volume, VolumeCreateRequest, VolumeListResponse, VolumePruneResponse,
 } from '../api-types';
 import type { StdioStream, TerminalSize } from '../runtime';
@@ -150,6 +150,8 @@ export interface BuildRequest {
   forceRm: boolean;
   /** a URL to fetch the context (or Dockerfile) from instead of the body; '' = the body */
   remote: string;
+  /** limits of the RUN containers (--memory, --cpu-shares, --shm-size, --ulimit, ...) */
+  resources?: Pick<HostConfig, 'Memory' | 'MemorySwap' | 'CpuShares' | 'CpusetCpus' | 'CpuPeriod' | 'CpuQuota' | 'ShmSize' | 'Ulimits'>;
 }
 
 export interface BuildBackend {

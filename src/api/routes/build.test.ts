@@ -16,6 +16,9 @@ describe('POST /build query', () => {
     assert.equal(r.dockerfile, 'sub/Dockerfile');
     assert.equal(r.rm, true);
     assert.equal(r.forceRm, true);
+    assert.deepEqual(r.resources, {});
+    const lim = buildRequest(new URLSearchParams('memory=67108864&cpushares=512&shmsize=0&ulimits=%5B%7B%22Name%22%3A%22nofile%22%2C%22Soft%22%3A10%2C%22Hard%22%3A20%7D%5D'));
+    assert.deepEqual(lim.resources, { Memory: 67108864, CpuShares: 512, Ulimits: [{ Name: 'nofile', Soft: 10, Hard: 20 }] });
     const d = buildRequest(new URLSearchParams('rm=0'));
     assert.equal(d.rm, false);
     assert.equal(d.dockerfile, '');

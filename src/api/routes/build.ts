@@ -1,7 +1,7 @@
 import type { BuildBackend, BuildRequest } from '../../engine';
 import { EngineError, InvalidParameterError } from '../../util/errors';
 import type { ApiContext, Route } from '../context';
-import { boolParam, listParam, stringParam } from '../query';
+import { boolParam, intParam, listParam, stringParam } from '../query';
 import { streamJsonLines } from '../streaming';
 
 class NotImplemented extends EngineError {
@@ -46,7 +46,33 @@ export function buildRequest(q: URLSearchParams): BuildRequest {
     rm: boolParam(q, 'rm', true),
     forceRm: boolParam(q, 'forcerm'),
     remote: stringParam(q, 'remote') ?? '',
+    resources: resources(q),
   };
+}
+
+/** The RUN containers' limits: only those given (0 and absent mean none, as in moby). */
+type Resources = NonNullable<BuildRequest['resources']>;
+
+function resources(q: URLSearchParams): Resources {
+  const r: Resources = {};
+  const ints: [string, 'Memory' | 'MemorySwap' | 'CpuShares' | 'CpuPeriod' | 'CpuQuota' | 'ShmSize'][] = [
+    ['memory', 'Memory'], ['memswap', 'MemorySwap'], ['cpushares', 'CpuShares'], ['cpuperiod', 'CpuPeriod'], ['cpuquota', 'CpuQuota'], ['shmsize', 'ShmSize'],
+  ];
+  for (const [name, field] of ints) {
+    const v = intParam(q, name);
+    if (v) r[field] = v;
+  }
+  const cpus = stringParam(q, 'cpusetcpus');
+  if (cpus) r.CpusetCpus = cpus;
+  const ulimits = q.get('ulimits');
+  if (ulimits) {
+    try {
+      r.Ulimits = JSON.parse(ulimits) as Resources['Ulimits'];
+    } catch (e) {
+      throw new InvalidParameterError(`failed to parse ulimits: ${(e as Error).message}`);
+    }
+  }
+  return r;
 }
 
 /** POST /build: the body is the context; the reply Docker's classic JSON message stream. */

@@ -108,7 +108,7 @@ async function runContainer(s: BuildSession, step: RunStep, parent: ImageRecord,
     Healthcheck: { Test: ['NONE'] },
     AttachStdout: true,
     AttachStderr: true,
-    HostConfig: { NetworkMode: networkMode(s, step), ExtraHosts: s.opts.extraHosts, Mounts: mounts },
+    HostConfig: { ...(s.opts.resources ?? {}), NetworkMode: networkMode(s, step), ExtraHosts: s.opts.extraHosts, Mounts: mounts },
   };
   s.checkAborted();
   const { Id: id } = await s.deps.containers.create(undefined, req);

@@ -139,7 +139,10 @@ export class BuildService implements BuildBackend {
       });
     }
     await Promise.allSettled(results.values());
-    if (failure) throw (failure as { e: unknown }).e;
+    if (failure) {
+      await s.removalsDone(); // the stopped stages' containers are gone when the error is told
+      throw (failure as { e: unknown }).e;
+    }
     const target = await results.get(plan.target);
     const image = target?.image;
     if (!image) throw new InvalidParameterError('No image was generated. Is your Dockerfile empty?');
