@@ -304,6 +304,14 @@ describe('build engine (docker build, classic builder)', () => {
     assert.equal(res.status, 200);
     assert.match(res.body, /\{"aux":\{"ID":"sha256:[0-9a-f]{64}"\}\}/);
     assert.equal(await out(['run', '--rm', 'ignored']), '.\n..\nkept.txt\n');
+    // docker build -f - DIR: the CLI adds the Dockerfile (and a .dockerignore naming it) to a
+    // tar it cuts short after the last entry, which must still read whole
+    const dir = context({ 'kept.txt': 'k' });
+    const r = await run('docker', ['build', '-t', 'stdin-df', '-f', '-', dir], {
+      envBase: { ...daemon().env, DOCKER_BUILDKIT: '0' }, input: 'FROM busybox\nCOPY . /ctx/\nCMD ["ls", "-a", "/ctx"]\n', timeoutMs: 60000,
+    });
+    assert.equal(r.code, 0, describeResult(r));
+    assert.equal(await out(['run', '--rm', 'stdin-df']), '.\n..\nkept.txt\n');
   });
 
   it('a client hanging up kills and removes the running RUN container', T, async () => {

@@ -43,6 +43,16 @@ describe('build context', () => {
     fs.rmSync(dir, { recursive: true });
   });
 
+  it('accepts a tar cut after the last entry\'s data, as the docker CLI sends it with -f -', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ctx-'));
+    const full = await tarOf([{ name: 'a', body: 'x'.repeat(600) }, { name: 'Dockerfile', body: 'FROM busybox\n' }]);
+    // header + 2 blocks, header + 13 bytes of data: no padding, no end marker
+    await extractContext(Readable.from([full.subarray(0, 512 * 3 + 512 + 13)]), dir);
+    assert.equal(await readDockerfile(dir, ''), 'FROM busybox\n');
+    assert.equal(fs.readFileSync(path.join(dir, 'a'), 'utf8'), 'x'.repeat(600));
+    fs.rmSync(dir, { recursive: true });
+  });
+
   it('never reads a Dockerfile through a link out of the context, nor extracts entries out of it', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ctx-'));
     await extractContext(Readable.from([await tarOf([{ name: 'Dockerfile', type: 'symlink', linkname: '/etc/hostname' }])]), path.join(dir, 'a'));

@@ -30,10 +30,25 @@ export async function extractContext(body: Readable, dir: string): Promise<void>
     throw new InvalidParameterError(`failed to read the build context: ${(e as Error).message}`);
   }
   try {
-    await extractTar(tar, dir, { scope: dir, noOverwriteDirNonDir: false });
+    await extractTar(Readable.from(padded(tar)), dir, { scope: dir, noOverwriteDirNonDir: false });
   } catch (e) {
     throw new InvalidParameterError(`failed to extract the build context: ${(e as Error).message}`);
   }
+}
+
+/**
+ * The tar completed to whole blocks and an end marker: the docker CLI's context with `-f -`
+ * (Go's tar rewritten by ReplaceFileTarWrapper) stops after the last entry's data, without
+ * its padding or the two zero blocks, which Go's reader accepts and tar-stream would not.
+ */
+async function* padded(tar: Readable): AsyncGenerator<Buffer> {
+  let n = 0;
+  for await (const chunk of tar) {
+    const b = chunk as Buffer;
+    n += b.length;
+    yield b;
+  }
+  yield Buffer.alloc((512 - (n % 512)) % 512 + 1024);
 }
 
 /** A context that is just a Dockerfile (`docker build - < Dockerfile`, or a `remote` text file). */
