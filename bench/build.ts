@@ -49,7 +49,7 @@ function writeContext(dir: string): void {
   for (let i = 0; i < 50; i++) writeFileSync(path.join(dir, 'src', i % 2 ? 'lib' : '', `f${i}.txt`), `file ${i}\n`.repeat(20));
 }
 
-interface Variant { name: string; cmd: (args: string[]) => Command; cold: number[]; cached: number[] }
+interface Variant { name: string; cmd: (args: string[]) => Command; cold: number[]; cached: number[]; version: number[] }
 
 /** docker's CLI with the classic builder */
 function classic(c: Command): Command {
@@ -86,11 +86,11 @@ async function main(): Promise<void> {
     for (const e of engines) console.log(await engineVersion(e));
 
     const variants: Variant[] = [
-      { name: 'berth', cmd: (a) => berth.cli(a), cold: [], cached: [] },
-      { name: 'berth/docker-cli', cmd: (a) => classic(berth.dockerCli(a)), cold: [], cached: [] },
+      { name: 'berth', cmd: (a) => berth.cli(a), cold: [], cached: [], version: [] },
+      { name: 'berth/docker-cli', cmd: (a) => classic(berth.dockerCli(a)), cold: [], cached: [], version: [] },
     ];
     const dockerd = engines.find((e) => e.name === 'dockerd');
-    if (dockerd) variants.push({ name: 'dockerd', cmd: (a) => classic(dockerd.cli(a)), cold: [], cached: [] });
+    if (dockerd) variants.push({ name: 'dockerd', cmd: (a) => classic(dockerd.cli(a)), cold: [], cached: [], version: [] });
 
     // RUN steps use no network (dockerd runs with --bridge=none, as in the other benchmarks)
     const common = ['--network', 'none'];
@@ -104,6 +104,8 @@ async function main(): Promise<void> {
         await exec({ file: 'sync', args: [] });
         v.cold.push(await timedBuild(v, [...common, '--no-cache', '-t', 'bench:cold', ctx]));
         v.cached.push(await timedBuild(v, [...common, '-t', 'bench:build', ctx]));
+        // the floor of any command of this CLI against this daemon: start-up and one round trip
+        v.version.push((await mustExec(v.cmd(['version']), 'version')).ms);
       }
     }
     // the cached builds must really have been answered from cache
@@ -114,8 +116,8 @@ async function main(): Promise<void> {
     console.log(`berth's cached build used the cache for ${hits} of 19 steps\n`);
     const med = (s: number[]): number => summarize(s).median;
     const ref = variants.find((v) => v.name === 'dockerd');
-    console.log(table(['variant', 'cold ms (median)', 'cold min', 'cached ms (median)', 'cached min', 'cold vs dockerd', 'cached vs dockerd'], variants.map((v) => [
-      v.name, med(v.cold).toFixed(0), Math.min(...v.cold).toFixed(0), med(v.cached).toFixed(0), Math.min(...v.cached).toFixed(0),
+    console.log(table(['variant', 'cold ms (median)', 'cold min', 'cached ms (median)', 'cached min', 'version ms', 'cold vs dockerd', 'cached vs dockerd'], variants.map((v) => [
+      v.name, med(v.cold).toFixed(0), Math.min(...v.cold).toFixed(0), med(v.cached).toFixed(0), Math.min(...v.cached).toFixed(0), med(v.version).toFixed(0),
       ref ? ratio(med(v.cold), med(ref.cold)) : 'n/a', ref ? ratio(med(v.cached), med(ref.cached)) : 'n/a',
     ])));
     if (ref) {
