@@ -1,6 +1,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as zlib from 'node:zlib';
+import { compressionOf, isTarHeader, type ArchiveKind } from '../util/build-context';
+
+// the header checks live in util/build-context, shared with the CLI
+export { isTarHeader, type ArchiveKind };
 
 /**
  * ADD's extras over COPY, as the classic builder decides them:
@@ -10,32 +14,6 @@ import * as zlib from 'node:zlib';
  * - a URL source is saved under the name taken from the URL's path, else from the
  *   Content-Disposition header; with neither, a destination ending in / is an error.
  */
-
-export type ArchiveKind = 'tar' | 'gzip' | 'bzip2' | 'xz' | 'zstd';
-
-const MAGIC: [ArchiveKind, number[]][] = [
-  ['gzip', [0x1f, 0x8b, 0x08]],
-  ['bzip2', [0x42, 0x5a, 0x68]],
-  ['xz', [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00]],
-  ['zstd', [0x28, 0xb5, 0x2f, 0xfd]],
-];
-
-/** Whether a 512-byte block is a tar header Go's archive/tar accepts (its checksum). */
-export function isTarHeader(block: Buffer): boolean {
-  if (block.length < 512) return false;
-  if (block.subarray(0, 512).every((b) => b === 0)) return false;
-  const field = block.subarray(148, 156).toString('latin1').replace(/[\0 ]+$/, '').replace(/^[\0 ]+/, '');
-  if (!/^[0-7]+$/.test(field)) return false;
-  const stored = parseInt(field, 8);
-  let unsigned = 0;
-  let signed = 0;
-  for (let i = 0; i < 512; i++) {
-    const b = i >= 148 && i < 156 ? 0x20 : block[i];
-    unsigned += b;
-    signed += b > 127 ? b - 256 : b;
-  }
-  return stored === unsigned || stored === signed;
-}
 
 async function readHead(p: string, n: number): Promise<Buffer> {
   const fh = await fs.promises.open(p, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW);
@@ -70,12 +48,9 @@ async function gunzipHead(p: string, n: number): Promise<Buffer> {
  */
 export async function archiveKind(p: string): Promise<ArchiveKind | null> {
   const head = await readHead(p, 512);
-  for (const [kind, magic] of MAGIC) {
-    if (head.length >= magic.length && magic.every((b, i) => head[i] === b)) {
-      if (kind !== 'gzip') return kind;
-      return isTarHeader(await gunzipHead(p, 512)) ? 'gzip' : null;
-    }
-  }
+  const kind = compressionOf(head);
+  if (kind === 'gzip') return isTarHeader(await gunzipHead(p, 512)) ? 'gzip' : null;
+  if (kind) return kind;
   return isTarHeader(head) ? 'tar' : null;
 }
 

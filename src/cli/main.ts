@@ -24,7 +24,9 @@ const CONTAINER: Record<string, Loader> = {
 const IMAGE: Record<string, Loader> = {
   ls: c('image/ls'), list: c('image/ls'), import: c('image/import'), inspect: c('image/inspect'), tag: c('image/tag'),
   rm: c('image/rm'), remove: c('image/rm'), prune: c('image/prune'), save: c('image/save'), load: c('image/load'), history: c('image/history'),
+  build: c('image/build'),
 };
+const BUILDER: Record<string, Loader> = { build: IMAGE.build, prune: c('builder/prune') };
 const SYSTEM: Record<string, Loader> = { df: c('system/df'), prune: c('system/prune'), events: c('system/events'), info: c('system/info') };
 const NETWORK: Record<string, Loader> = {
   create: c('network/create'), ls: c('network/ls'), list: c('network/ls'), inspect: c('network/inspect'),
@@ -41,8 +43,9 @@ const TOP: Record<string, Loader> = {
   unpause: CONTAINER.unpause, wait: CONTAINER.wait, stats: CONTAINER.stats, port: CONTAINER.port, events: c('system/events'),
   diff: CONTAINER.diff, export: CONTAINER.export, cp: CONTAINER.cp, commit: CONTAINER.commit,
   import: IMAGE.import, images: IMAGE.ls, save: IMAGE.save, load: IMAGE.load, tag: IMAGE.tag, rmi: IMAGE.rm, history: IMAGE.history, version: c('system/version'), info: c('system/info'),
+  build: IMAGE.build,
 };
-const GROUPS: Record<string, Record<string, Loader>> = { container: CONTAINER, image: IMAGE, network: NETWORK, volume: VOLUME, system: SYSTEM };
+const GROUPS: Record<string, Record<string, Loader>> = { container: CONTAINER, image: IMAGE, network: NETWORK, volume: VOLUME, system: SYSTEM, builder: BUILDER };
 
 const GLOBAL: FlagSpec[] = [
   { name: 'host', short: 'H', kind: 'list', help: 'Daemon socket to connect to' },
@@ -59,7 +62,7 @@ const GLOBAL: FlagSpec[] = [
 ];
 
 function topHelp(): string {
-  return `Usage:  berth [OPTIONS] COMMAND\n\nA container engine speaking the Docker Engine API\n\nCommands:\n  ${Object.keys(TOP).join('\n  ')}\n\nManagement Commands:\n  container   Manage containers\n  image       Manage images\n  network     Manage networks\n  system      Manage Docker\n  volume      Manage volumes\n`;
+  return `Usage:  berth [OPTIONS] COMMAND\n\nA container engine speaking the Docker Engine API\n\nCommands:\n  ${Object.keys(TOP).join('\n  ')}\n\nManagement Commands:\n  builder     Manage builds\n  container   Manage containers\n  image       Manage images\n  network     Manage networks\n  system      Manage Docker\n  volume      Manage volumes\n`;
 }
 
 function plural(n: number): string { return n === 1 ? 'argument' : 'arguments'; }

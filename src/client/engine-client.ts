@@ -13,6 +13,7 @@ import type {
   ImagePruneResponse, ImageSummary, ProgressMessage, SystemInfo, SystemVersion, Volume, VolumeCreateRequest, VolumeListResponse,
   VolumePruneResponse,
 } from '../api-types';
+import { imageBuildQuery, type BuildStreamMessage, type ImageBuildOptions } from './build';
 import { hostFromEnv, parseHost, type Endpoint } from './endpoint';
 import { jsonLines } from './json-stream';
 import { Transport, type HijackedConnection, type Query } from './transport';
@@ -217,8 +218,8 @@ export class EngineClient {
   }
   imageHistory(name: string): Promise<ImageHistoryItem[]> { return this.transport.json('GET', `/images/${enc(name)}/history`); }
   systemDiskUsage(): Promise<DiskUsage> { return this.transport.json('GET', '/system/df'); }
-  buildPrune(filters?: Filters, all = false): Promise<{ CachesDeleted: string[] | null; SpaceReclaimed: number }> {
-    return this.transport.json('POST', '/build/prune', { query: { filters: encodeFilters(filters), all: all || undefined } });
+  buildPrune(filters?: Filters, all = false, keepStorage?: number): Promise<{ CachesDeleted: string[] | null; SpaceReclaimed: number }> {
+    return this.transport.json('POST', '/build/prune', { query: { filters: encodeFilters(filters), all: all || undefined, 'keep-storage': keepStorage } });
   }
   async *imagePull(fromImage: string, tag: string, platform?: string): AsyncGenerator<ProgressMessage> {
     const res = await this.transport.request('POST', '/images/create', {
@@ -252,6 +253,14 @@ export class EngineClient {
       query: { quiet: quiet ? '1' : '0' }, body: archive, headers: { 'Content-Type': 'application/x-tar' },
     });
     yield* jsonLines<ProgressMessage>(res);
+  }
+
+  /** POST /build: `context` is the tar (or compressed tar) body; none with a remote context. */
+  async *imageBuild(context: Readable | null, o: ImageBuildOptions = {}): AsyncGenerator<BuildStreamMessage> {
+    const res = await this.transport.request('POST', '/build', {
+      query: imageBuildQuery(o), body: context ?? undefined, headers: { 'Content-Type': 'application/x-tar' },
+    });
+    yield* jsonLines<BuildStreamMessage>(res);
   }
 
   // container filesystem: diff, export, cp, commit

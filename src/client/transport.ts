@@ -98,7 +98,11 @@ export class Transport {
   private send(req: http.ClientRequest, opts: RequestOptions): void {
     if (opts.json !== undefined) req.end(JSON.stringify(opts.json));
     else if (Buffer.isBuffer(opts.body)) req.end(opts.body);
-    else if (opts.body) opts.body.pipe(req);
+    else if (opts.body) {
+      // a body that fails (a context that cannot be read) ends the request, or it would hang
+      opts.body.once('error', (e) => req.destroy(e));
+      opts.body.pipe(req);
+    }
     else req.end();
   }
 

@@ -98,3 +98,27 @@ test('modes are kept', async () => {
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('a Dockerfile from stdin or outside the context is added under its own name and listed in .dockerignore', async () => {
+  const withIgnore = context({ 'Dockerfile': 'FROM inside', '.dockerignore': 'secret', 'secret': 's', 'a': 'a' });
+  const without = context({ 'a': 'a' });
+  try {
+    const extraDockerfile = { name: '.dockerfile.0123456789abcdef0123', content: Buffer.from('FROM stdin\n') };
+    const got = await entries(contextTar(withIgnore, { dockerfile: '-', dockerfileFromStdin: true, extraDockerfile }));
+    assert.deepEqual(got.map((e) => [e.name, e.body]), [
+      ['.dockerignore', 'secret\n.dockerfile.0123456789abcdef0123\n'],
+      ['Dockerfile', 'FROM inside'],
+      ['a', 'a'],
+      ['.dockerfile.0123456789abcdef0123', 'FROM stdin\n'],
+    ]);
+    const bare = await entries(contextTar(without, { dockerfile: '-', dockerfileFromStdin: true, extraDockerfile }));
+    assert.deepEqual(bare.map((e) => [e.name, e.body, e.mode]), [
+      ['a', 'a', bare[0].mode],
+      ['.dockerignore', '.dockerignore\n.dockerfile.0123456789abcdef0123\n', 0o600],
+      ['.dockerfile.0123456789abcdef0123', 'FROM stdin\n', 0o600],
+    ]);
+  } finally {
+    fs.rmSync(withIgnore, { recursive: true, force: true });
+    fs.rmSync(without, { recursive: true, force: true });
+  }
+});
