@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { PassThrough, type Readable, Transform } from 'node:stream';
+import { PassThrough, type Readable } from 'node:stream';
 import type { ProgressMessage } from '../../api-types';
 import {
   type ImageRecord, type LoadEvent, type LoadLayers, type LoadTarget, type SaveImage, extractArchive, familiarName, familiarString,
-  fullName, loadImages, tagNameOnly, parseAnyReference, parseArchive, parseReference, referenceString, writeArchive,
+  fullName, loadImages, withLoadProgress, tagNameOnly, parseAnyReference, parseArchive, parseReference, referenceString, writeArchive,
 } from '../../image';
 import { decompressedTar } from '../../layer';
 import type { LayerStore, StagedLayer } from '../../layer';
@@ -84,7 +84,7 @@ export class ImageArchives {
         // layers are unpacked as they stream by (written once, not first extracted as files)
         const layers = await extractArchive(await decompressedTar(body), dir, {
           layer: async (name, size, content) => {
-            const s = await this.layers.stage(withProgress(content, layerProgressId(name), size, emit));
+            const s = await this.layers.stage(withLoadProgress(content, layerProgressId(name), size, emit));
             staged.push(s);
             return s;
           },
@@ -112,22 +112,3 @@ function layerProgressId(name: string): string {
   return hex.slice(0, 12);
 }
 
-/** Passes `input` through, reporting "Loading layer" progress about every 1 % (and at the end). */
-function withProgress(input: Readable, id: string, total: number, emit: (e: LoadEvent) => void): Readable {
-  let current = 0;
-  let shown = -1;
-  const step = Math.max(total / 100, 512 * 1024);
-  const counter = new Transform({
-    transform(chunk: Buffer, _enc, cb) {
-      current += chunk.length;
-      if (current - shown >= step || current === total) {
-        shown = current;
-        emit({ status: 'Loading layer', id, progressDetail: { current, total } });
-      }
-      cb(null, chunk);
-    },
-  });
-  input.on('error', (e) => counter.destroy(e));
-  counter.on('close', () => input.destroy());
-  return input.pipe(counter);
-}

@@ -116,10 +116,13 @@ export async function loadImages(images: ArchiveImage[], target: LoadTarget, lay
   return out;
 }
 
-/** Reads a layer file, reporting "Loading layer" progress about every 1 % (and at the end). */
+/** Reads a layer file, reporting "Loading layer" progress. */
 function progressStream(file: string, diffId: string, emit: (e: LoadEvent) => void): Readable {
-  const total = fs.statSync(file).size;
-  const id = diffId.replace(/^sha256:/, '').slice(0, 12);
+  return withLoadProgress(fs.createReadStream(file), diffId.replace(/^sha256:/, '').slice(0, 12), fs.statSync(file).size, emit);
+}
+
+/** Passes `input` through, reporting "Loading layer" progress about every 1 % (and at the end). */
+export function withLoadProgress(input: Readable, id: string, total: number, emit: (e: LoadEvent) => void): Readable {
   let current = 0;
   let shown = -1;
   const step = Math.max(total / 100, 512 * 1024);
@@ -133,8 +136,7 @@ function progressStream(file: string, diffId: string, emit: (e: LoadEvent) => vo
       cb(null, chunk);
     },
   });
-  const src = fs.createReadStream(file);
-  src.on('error', (e) => counter.destroy(e));
-  counter.on('close', () => src.destroy());
-  return src.pipe(counter);
+  input.on('error', (e) => counter.destroy(e));
+  counter.on('close', () => input.destroy());
+  return input.pipe(counter);
 }

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { InvalidParameterError } from '../../util/errors';
+import { readSmallFile } from '../../util/read-small';
 import { makeFifos, makeWhiteouts, setXattrs } from './host-tools';
 import { encodeHeader, type HeaderFields } from './tar-header';
 import type { TarSplitWriter } from './tar-split';
@@ -127,20 +128,7 @@ async function copyFile(
   const size = st.size;
   emit(encodeHeader({ ...base, name, type: 'file', size }));
   if (size <= SMALL_FILE) {
-    const buf = Buffer.allocUnsafe(size);
-    const fd = fs.openSync(src, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW);
-    let off = 0;
-    try {
-      while (off < size) {
-        const n = fs.readSync(fd, buf, off, size - off, null);
-        if (n === 0) break;
-        off += n;
-      }
-    } finally {
-      fs.closeSync(fd);
-    }
-    // a file that shrank meanwhile is padded: the header already promised `size`
-    if (off < size) buf.fill(0, off);
+    const buf = readSmallFile(src, size);
     hash.update(buf);
     const out = fs.openSync(target, flags, st.mode & 0o777);
     try {

@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import * as tarStream from 'tar-stream';
+import { readSmallFile } from '../read-small';
 
 /**
  * Tar archives of a host directory tree, as Docker's TarWithOptions writes them: entries in
@@ -35,19 +36,7 @@ async function writeEntry(pack: tarStream.Pack, header: Partial<tarStream.Header
   const size = header.size ?? 0;
   if (size <= SMALL_FILE) {
     // a small file is read whole with plain syscalls: no thread-pool round trips per file
-    const fd = fs.openSync(hostPath, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW);
-    const buf = Buffer.alloc(size);
-    try {
-      let off = 0;
-      while (off < size) {
-        const n = fs.readSync(fd, buf, off, size - off, null);
-        // a file that shrank while being read is padded: the header already promised `size`
-        if (n === 0) break;
-        off += n;
-      }
-    } finally {
-      fs.closeSync(fd);
-    }
+    const buf = readSmallFile(hostPath, size);
     await new Promise<void>((resolve, reject) => pack.entry(header, buf, (err) => (err ? reject(err) : resolve())));
     return;
   }
