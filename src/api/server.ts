@@ -14,6 +14,7 @@ import { imageRoutes } from './routes/images';
 import { diskUsageRoutes } from './routes/disk-usage';
 import { networkRoutes } from './routes/networks';
 import { volumeRoutes } from './routes/volumes';
+import { registryRoutes } from './routes/registry';
 
 export type { ServerInfo } from './context';
 
@@ -24,7 +25,7 @@ export interface ApiServerOptions {
 
 export const ALL_ROUTES: readonly Route[] = [
   ...systemRoutes, ...containerRoutes, ...containerIoRoutes, ...containerFsRoutes, ...execRoutes, ...imageRoutes,
-  ...diskUsageRoutes, ...networkRoutes, ...volumeRoutes,
+  ...diskUsageRoutes, ...networkRoutes, ...volumeRoutes, ...registryRoutes,
 ];
 
 interface RouteStore { handler: Handler }

@@ -14,6 +14,8 @@ import {
   ContainerNetworking, NetworkRegistry, NetworkService, ensureDefaultNetworks,
 } from '../engine';
 import { ContainerFsService, ContainerMounts, DiskUsageService, VolumeService } from '../engine';
+import { ImagePuller, ImagePusher, RegistryService } from '../engine';
+import { DistributionMetadata, RegistryClient } from '../registry';
 import type { ContainerDeps, DaemonFacts } from '../engine';
 import { LocalImageStore } from '../image';
 import { OverlayLayerStore } from '../layer';
@@ -95,9 +97,16 @@ async function main(): Promise<void> {
   const containerFs = new ContainerFsService(deps, images);
   const containerService = new ContainerService(deps, (id) => execs.idsOf(id));
   const imageService = new ImageService(images, registry, events, new ImageArchives(images, layers, events, path.join(opts.dataRoot, 'content', 'tmp')));
+  const registryClient = new RegistryClient({ certsDir: opts.registryCertsDir, insecure: opts.insecureRegistries, mirrors: opts.registryMirrors, userAgent: `berth/${VERSION}` });
+  const access = { client: registryClient, metadata: new DistributionMetadata(opts.dataRoot), tmpDir: path.join(opts.dataRoot, 'content', 'tmp') };
+  const registryService = new RegistryService(
+    { ...access, concurrency: opts.maxConcurrentDownloads },
+    new ImagePuller(images, layers, { ...access, concurrency: opts.maxConcurrentDownloads }, events),
+    new ImagePusher(images, layers, { ...access, concurrency: opts.maxConcurrentUploads }, events),
+  );
   const diskUsage = new DiskUsageService(images, imageService, containerService, () => volumeService.usage());
   const server = createApiServer(
-    { containers: containerService, containerFs, execs, images: imageService, diskUsage, networks, system: new SystemService(facts, registry, images, events), volumes: volumeService },
+    { containers: containerService, containerFs, execs, images: imageService, diskUsage, networks, system: new SystemService(facts, registry, images, events), volumes: volumeService, registry: registryService },
     { version: VERSION, apiVersion: API_VERSION, minApiVersion: MIN_API_VERSION, os: 'linux' },
     { log: (m) => log.error(m) },
   );

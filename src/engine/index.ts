@@ -16,3 +16,6 @@ export type { DaemonFacts } from './system/service';
 export { DiskUsageService, type VolumeUsageProvider } from './system/disk-usage';
 export { ContainerNetworking, NetworkRegistry, NetworkService, ensureDefaultNetworks } from './network';
 export { ContainerMounts, VolumeService } from './volume';
+export { ImagePuller } from './image/pull';
+export { ImagePusher } from './image/push';
+export { RegistryService } from './image/registry-service';

@@ -1,0 +1,156 @@
+import { EventEmitter } from 'node:events';
+import { type Hash, createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import { Readable } from 'node:stream';
+import type { RepositoryClient } from './client';
+import { DialError } from './transport';
+import { RegistryError } from './session';
+
+/**
+ * One blob downloaded into a file, verified against its descriptor's digest and size, and
+ * readable while it arrives: reader() follows the file as it grows and ends only once the
+ * whole blob is verified (or errors), so a layer can be unpacked as it streams in without
+ * ever unpacking an unverified byte into the store for good.
+ *
+ * A connection lost mid-way is resumed with a Range request (bytes already hashed stay
+ * hashed); a server that ignores the range has its first bytes skipped. A file left by an
+ * earlier, failed pull is re-hashed and resumed too.
+ */
+
+export interface DownloadOptions {
+  /** attempts after a lost connection (backoff 0.25 s doubling, at most 4 s) */
+  retries?: number;
+  signal?: AbortSignal;
+}
+
+export class BlobDownload extends EventEmitter {
+  /** bytes in the file so far */
+  written = 0;
+  readonly done: Promise<void>;
+  private finished = false;
+  private failed: Error | null = null;
+
+  constructor(
+    private readonly repo: RepositoryClient,
+    readonly digest: string,
+    readonly size: number,
+    readonly file: string,
+    private readonly opts: DownloadOptions = {},
+  ) {
+    super();
+    this.setMaxListeners(0);
+    this.done = this.run().then(() => {
+      this.finished = true;
+      this.emit('grow');
+    }, (e: unknown) => {
+      this.failed = e instanceof Error ? e : new Error(String(e));
+      this.emit('grow');
+      throw this.failed;
+    });
+    // whoever awaits `done` sees the error; nobody must crash for an unobserved one
+    this.done.catch(() => undefined);
+  }
+
+  private async run(): Promise<void> {
+    const hash = createHash('sha256');
+    const fd = await fs.promises.open(this.file, fs.constants.O_RDWR | fs.constants.O_CREAT, 0o600);
+    try {
+      // a partial file from an earlier attempt: hash what it has and go on from there
+      const { size: have } = await fd.stat();
+      if (have > this.size) await fd.truncate(0);
+      else if (have > 0) {
+        for await (const c of fs.createReadStream('', { fd: fd.fd, autoClose: false, start: 0, end: have - 1 })) hash.update(c as Buffer);
+        this.written = have;
+        this.emit('grow');
+      }
+      let attempt = 0;
+      const retries = this.opts.retries ?? 5;
+      while (this.written < this.size || this.size === 0) {
+        try {
+          await this.fetchFrom(fd, hash);
+          break;
+        } catch (e) {
+          if (!retryable(e) || attempt >= retries || this.opts.signal?.aborted) throw e;
+          attempt++;
+          await new Promise((r) => setTimeout(r, Math.min(250 * 2 ** (attempt - 1), 4000)));
+        }
+      }
+      const got = `sha256:${hash.digest('hex')}`;
+      if (this.written !== this.size) throw new RegistryError(`blob ${this.digest}: expected ${this.size} bytes, got ${this.written}`, 400);
+      if (got !== this.digest) throw new RegistryError(`filesystem layer verification failed for digest ${this.digest}`, 400);
+    } catch (e) {
+      // a mismatch is never resumed: its bytes are wrong
+      if (!retryable(e)) await fs.promises.rm(this.file, { force: true });
+      throw e;
+    } finally {
+      await fd.close();
+    }
+  }
+
+  private async fetchFrom(fd: fs.promises.FileHandle, hash: Hash): Promise<void> {
+    const { stream, partial } = await this.repo.getBlob(this.digest, this.written);
+    let skip = partial ? 0 : this.written;
+    const abort = (): void => { stream.destroy(new Error('aborted')); };
+    this.opts.signal?.addEventListener('abort', abort);
+    try {
+      for await (const c of stream) {
+        let b = c as Buffer;
+        if (skip > 0) {
+          const n = Math.min(skip, b.length);
+          skip -= n;
+          b = b.subarray(n);
+          if (b.length === 0) continue;
+        }
+        if (this.written + b.length > this.size) throw new RegistryError(`blob ${this.digest}: more than the ${this.size} bytes its descriptor gives`, 400);
+        await fd.write(b, 0, b.length, this.written);
+        hash.update(b);
+        this.written += b.length;
+        this.emit('grow');
+      }
+    } finally {
+      this.opts.signal?.removeEventListener('abort', abort);
+    }
+    if (this.written < this.size) throw new TruncatedError(`blob ${this.digest}: connection closed after ${this.written} of ${this.size} bytes`);
+  }
+
+  /** The blob's bytes as they arrive; ends when verified, errors when the download fails. */
+  reader(): Readable {
+    return Readable.from(this.follow(), { objectMode: false });
+  }
+
+  private async *follow(): AsyncGenerator<Buffer> {
+    {
+      const fh = await fs.promises.open(this.file, 'r');
+      try {
+        let pos = 0;
+        const buf = Buffer.allocUnsafe(1 << 20);
+        for (;;) {
+          if (pos < this.written) {
+            const { bytesRead } = await fh.read(buf, 0, Math.min(buf.length, this.written - pos), pos);
+            if (bytesRead > 0) {
+              pos += bytesRead;
+              yield Buffer.from(buf.subarray(0, bytesRead));
+              continue;
+            }
+          }
+          if (this.failed) throw this.failed;
+          if (this.finished && pos >= this.written) return;
+          await new Promise<void>((r) => this.once('grow', r));
+        }
+      } finally {
+        await fh.close();
+      }
+    }
+  }
+}
+
+class TruncatedError extends Error {}
+
+function retryable(e: unknown): boolean {
+  if (e instanceof TruncatedError) return true;
+  if (e instanceof DialError) return !e.tls;
+  if (e instanceof RegistryError) return e.status >= 500;
+  const code = (e as NodeJS.ErrnoException)?.code;
+  return code === 'ECONNRESET' || code === 'EPIPE' || code === 'ERR_STREAM_PREMATURE_CLOSE' || code === 'ECONNREFUSED' || code === 'ETIMEDOUT'
+    || /aborted|socket hang up/i.test((e as Error)?.message ?? '');
+}
