@@ -50,6 +50,9 @@ export class TestDaemon {
   /** this daemon's own bridge name and 10.<k>.0.0/16 (see net-slot.ts) */
   readonly net: NetSlot = claimNetSlot();
 
+  /** extra berthd flags (e.g. --registry-certs-dir), read at each start */
+  extraArgs: () => string[] = () => [];
+
   constructor(name: string) {
     this.dir = mkdtempSync(path.join(os.tmpdir(), `berth-${name}-`));
     this.dataRoot = path.join(this.dir, 'data');
@@ -70,6 +73,7 @@ export class TestDaemon {
     const args = [
       '--data-root', this.dataRoot, '--exec-root', this.execRoot, '-H', this.host,
       '--bridge-name', this.net.bridgeName, '--bip', this.net.bip, '--default-address-pool', this.net.pool,
+      ...this.extraArgs(),
     ];
     const opts: SpawnOptions = { stdio: ['ignore', 'pipe', 'pipe'], env: process.env };
     const proc = spawn(BERTHD, args, opts);

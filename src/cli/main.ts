@@ -24,6 +24,7 @@ const CONTAINER: Record<string, Loader> = {
 const IMAGE: Record<string, Loader> = {
   ls: c('image/ls'), list: c('image/ls'), import: c('image/import'), inspect: c('image/inspect'), tag: c('image/tag'),
   rm: c('image/rm'), remove: c('image/rm'), prune: c('image/prune'), save: c('image/save'), load: c('image/load'), history: c('image/history'),
+  pull: c('image/pull'), push: c('image/push'),
 };
 const SYSTEM: Record<string, Loader> = { df: c('system/df'), prune: c('system/prune'), events: c('system/events'), info: c('system/info') };
 const NETWORK: Record<string, Loader> = {
@@ -41,6 +42,7 @@ const TOP: Record<string, Loader> = {
   unpause: CONTAINER.unpause, wait: CONTAINER.wait, stats: CONTAINER.stats, port: CONTAINER.port, events: c('system/events'),
   diff: CONTAINER.diff, export: CONTAINER.export, cp: CONTAINER.cp, commit: CONTAINER.commit,
   import: IMAGE.import, images: IMAGE.ls, save: IMAGE.save, load: IMAGE.load, tag: IMAGE.tag, rmi: IMAGE.rm, history: IMAGE.history, version: c('system/version'), info: c('system/info'),
+  pull: IMAGE.pull, push: IMAGE.push, login: c('system/login'), logout: c('system/logout'), search: c('image/search'),
 };
 const GROUPS: Record<string, Record<string, Loader>> = { container: CONTAINER, image: IMAGE, network: NETWORK, volume: VOLUME, system: SYSTEM };
 

@@ -40,6 +40,8 @@ interface CachedToken { token: string; expires: number }
 
 export class TokenCache {
   private readonly tokens = new Map<string, CachedToken>();
+  /** token requests in flight: concurrent layer uploads share one */
+  readonly pending = new Map<string, Promise<string>>();
 
   constructor(private readonly now: () => number = Date.now) {}
 
@@ -87,6 +89,18 @@ export async function authorize(challenge: Challenge | null, creds: Credentials,
   const key = `${realm}|${service}|${sorted.join(' ')}|${creds.username ?? ''}|${creds.identityToken ? 'r' : ''}`;
   const hit = cache.get(key);
   if (hit) return `Bearer ${hit}`;
+  let p = cache.pending.get(key);
+  if (!p) {
+    p = fetchBearer(realm, service, sorted, creds, fetchToken).then((t) => {
+      cache.set(key, t.token, t.expiresIn);
+      return t.token;
+    }).finally(() => cache.pending.delete(key));
+    cache.pending.set(key, p);
+  }
+  return `Bearer ${await p}`;
+}
+
+async function fetchBearer(realm: string, service: string, sorted: string[], creds: Credentials, fetchToken: TokenFetcher): Promise<{ token: string; expiresIn: number }> {
   let res;
   if (creds.identityToken) {
     // OAuth2 refresh token grant, as Docker uses after a login that returned an identity token
@@ -109,8 +123,7 @@ export async function authorize(challenge: Challenge | null, creds: Credentials,
   const body = res.json as { token?: string; access_token?: string; expires_in?: number };
   const token = body.token ?? body.access_token;
   if (!token) throw new AuthError(`token server ${realm} returned no token`, 500);
-  cache.set(key, token, typeof body.expires_in === 'number' && body.expires_in > 0 ? body.expires_in : 60);
-  return `Bearer ${token}`;
+  return { token, expiresIn: typeof body.expires_in === 'number' && body.expires_in > 0 ? body.expires_in : 60 };
 }
 
 function tokenErrorText(json: unknown): string | null {

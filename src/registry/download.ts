@@ -18,7 +18,7 @@ import { RegistryError } from './session';
  */
 
 export interface DownloadOptions {
-  /** attempts after a lost connection (backoff 0.25 s doubling, at most 4 s) */
+  /** attempts after a lost connection (default 3; backoff 0.25 s, doubling) */
   retries?: number;
   signal?: AbortSignal;
 }
@@ -64,7 +64,7 @@ export class BlobDownload extends EventEmitter {
         this.emit('grow');
       }
       let attempt = 0;
-      const retries = this.opts.retries ?? 5;
+      const retries = this.opts.retries ?? 3;
       while (this.written < this.size || this.size === 0) {
         try {
           await this.fetchFrom(fd, hash);

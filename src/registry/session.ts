@@ -60,8 +60,8 @@ export class RegistrySession {
           return;
         } catch (e) {
           lastErr = e;
-          // an insecure host falls back to http only when TLS itself failed
-          if (!(e instanceof DialError) || (!e.tls && ep.fallback)) break;
+          // an insecure host is tried over http after any connection failure over https
+          if (!(e instanceof DialError)) break;
         }
       }
     }

@@ -59,7 +59,8 @@ export class RegistryTransport {
     const insecure = this.isInsecure(domain);
     // a host with its own CA is verified even when it is also allowed over http
     const tlsEp: Endpoint = { base: `https://${domain}`, agent: this.agent(domain, true, insecure && !hasCerts) };
-    if (insecure) tlsEp.fallback = { base: `http://${domain}`, agent: this.agent(domain, false, false) };
+    // ...and never falls back to http: its TLS was asked for
+    if (insecure && !hasCerts) tlsEp.fallback = { base: `http://${domain}`, agent: this.agent(domain, false, false) };
     out.push(tlsEp);
     return out;
   }
@@ -75,7 +76,8 @@ export class RegistryTransport {
   }
 
   private agent(domain: string, secure: boolean, skipVerify: boolean): http.Agent {
-    const key = `${secure ? 's' : 'p'}${skipVerify ? '!' : ''}:${domain}`;
+    // certs.d is read again when its files change, as Docker reads it for each pull
+    const key = `${secure ? 's' : 'p'}${skipVerify ? '!' : ''}:${domain}:${secure ? certsStamp(path.join(this.opts.certsDir, domain)) : ''}`;
     let a = this.agents.get(key);
     if (a) return a;
     if (!secure) a = new http.Agent({ keepAlive: true, maxSockets: 16 });
@@ -169,6 +171,14 @@ function dialError(method: string, u: URL, e: NodeJS.ErrnoException): DialError 
   else detail = e.message;
   const tls = u.protocol === 'https:' && (e.code === 'EPROTO' || /SSL|TLS|CERT|x509/i.test(`${e.code} ${e.message}`));
   return new DialError(`${verb} "${u.href}": ${detail}`, e.code, tls);
+}
+
+function certsStamp(dir: string): string {
+  try {
+    return fs.readdirSync(dir).map((n) => `${n}@${fs.statSync(path.join(dir, n)).mtimeMs}`).join(',');
+  } catch {
+    return '';
+  }
 }
 
 function hostOf(domain: string): string {

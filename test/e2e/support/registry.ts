@@ -140,13 +140,13 @@ export class TestRegistry {
   }
 
   /** A manifest as the registry serves it (for tests that look at layers). */
-  async manifest(repo: string, ref: string, auth?: string): Promise<{ digest: string; body: { layers?: { digest: string; size: number }[]; manifests?: unknown[] } }> {
+  async manifest(repo: string, ref: string, auth?: string): Promise<{ digest: string; size: number; body: { layers?: { digest: string; size: number }[]; manifests?: unknown[] } }> {
     const r = await httpGet(`${this.url}/v2/${repo}/manifests/${ref}`, {
       Accept: 'application/vnd.docker.distribution.manifest.v2+json, application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.list.v2+json, application/vnd.oci.image.index.v1+json',
       ...(auth ? { Authorization: auth } : {}),
     });
     if (r.status !== 200) throw new Error(`manifest ${repo}:${ref}: ${r.status} ${r.body.toString()}`);
-    return { digest: createHash('sha256').update(r.body).digest('hex'), body: JSON.parse(r.body.toString()) };
+    return { digest: createHash('sha256').update(r.body).digest('hex'), size: r.body.length, body: JSON.parse(r.body.toString()) };
   }
 }
 
@@ -255,7 +255,7 @@ export class TokenService {
 
 /**
  * A proxy in front of a registry that misbehaves on one blob: cuts the connection after
- * `cutAfter` bytes (`cuts` times), or flips a byte of it. Records the Range headers it saw.
+ * `cutAfter` bytes of a response (`cuts` times), or flips a byte of it. Records every Range header.
  */
 export class FaultProxy {
   private server: http.Server | null = null;
@@ -273,7 +273,7 @@ export class FaultProxy {
     this.server = http.createServer((req, res) => {
       const f = this.fault;
       const isTarget = !!f && req.method === 'GET' && (req.url ?? '').includes(`/blobs/${f.digest}`);
-      if (isTarget && req.headers.range) this.ranges.push(req.headers.range);
+      if (req.headers.range) this.ranges.push(req.headers.range);
       const up = http.request(`${this.upstream}${req.url}`, { method: req.method, headers: { ...req.headers, host: new URL(this.upstream).host } }, (ur) => {
         res.writeHead(ur.statusCode ?? 502, ur.headers);
         if (!isTarget || !f) { ur.pipe(res); return; }
