@@ -51,9 +51,14 @@ export class BlobDownload extends EventEmitter {
     this.done.catch(() => undefined);
   }
 
+  /** resolves once the file exists (so a reader can open it) */
+  private opened: () => void = () => undefined;
+  private readonly ready = new Promise<void>((r) => { this.opened = r; });
+
   private async run(): Promise<void> {
     const hash = createHash('sha256');
     const fd = await fs.promises.open(this.file, fs.constants.O_RDWR | fs.constants.O_CREAT, 0o600);
+    this.opened();
     try {
       // a partial file from an earlier attempt: hash what it has and go on from there
       const { size: have } = await fd.stat();
@@ -93,19 +98,25 @@ export class BlobDownload extends EventEmitter {
     const abort = (): void => { stream.destroy(new Error('aborted')); };
     this.opts.signal?.addEventListener('abort', abort);
     try {
-      for await (const c of stream) {
-        let b = c as Buffer;
-        if (skip > 0) {
-          const n = Math.min(skip, b.length);
-          skip -= n;
-          b = b.subarray(n);
-          if (b.length === 0) continue;
+      try {
+        for await (const c of stream) {
+          let b = c as Buffer;
+          if (skip > 0) {
+            const n = Math.min(skip, b.length);
+            skip -= n;
+            b = b.subarray(n);
+            if (b.length === 0) continue;
+          }
+          if (this.written + b.length > this.size) throw new RegistryError(`blob ${this.digest}: more than the ${this.size} bytes its descriptor gives`, 400);
+          await fd.write(b, 0, b.length, this.written);
+          hash.update(b);
+          this.written += b.length;
+          this.emit('grow');
         }
-        if (this.written + b.length > this.size) throw new RegistryError(`blob ${this.digest}: more than the ${this.size} bytes its descriptor gives`, 400);
-        await fd.write(b, 0, b.length, this.written);
-        hash.update(b);
-        this.written += b.length;
-        this.emit('grow');
+      } catch (e) {
+        if (e instanceof RegistryError || this.opts.signal?.aborted) throw e;
+        // the connection died under us: say how far it got; the caller may resume
+        throw new TruncatedError(`blob ${this.digest}: connection closed after ${this.written} of ${this.size} bytes (${(e as Error).message})`);
       }
     } finally {
       this.opts.signal?.removeEventListener('abort', abort);
@@ -120,7 +131,9 @@ export class BlobDownload extends EventEmitter {
 
   private async *follow(): AsyncGenerator<Buffer> {
     {
-      const fh = await fs.promises.open(this.file, 'r');
+      await Promise.race([this.ready, this.done.catch(() => undefined)]);
+      if (this.failed) throw this.failed;
+      const fh = await fs.promises.open(this.file, 'r').catch((e: unknown) => { throw this.failed ?? e; });
       try {
         let pos = 0;
         const buf = Buffer.allocUnsafe(1 << 20);

@@ -263,7 +263,12 @@ export class FaultProxy {
   ranges: string[] = [];
   fault: { digest: string; cutAfter?: number; cuts?: number; corrupt?: boolean } | null = null;
 
-  constructor(private readonly upstream: string) {}
+  /** `upstream` is read at each request: the registry's port may not be known yet */
+  constructor(private readonly upstreamOf: () => string) {}
+
+  private get upstream(): string {
+    return this.upstreamOf();
+  }
 
   get host(): string {
     return `127.0.0.1:${this.port}`;

@@ -32,5 +32,6 @@ export function renderSearch(results: ImageSearchResult[], noTrunc: boolean, for
     if (!noTrunc && [...d].length > 45) d = `${[...d].slice(0, 44).join('')}…`;
     return { Name: r.name, Description: d, StarCount: String(r.star_count), IsOfficial: r.is_official ? '[OK]' : '', IsAutomated: r.is_automated ? '[OK]' : '' };
   });
-  return formatRows(format, 'table {{.Name}}\t{{.Description}}\t{{.StarCount}}\t{{.IsOfficial}}\t{{.IsAutomated}}', rows, HEADERS);
+  // docker 28's table: AUTOMATED is gone (automated builds were retired), the field stays for --format
+  return formatRows(format, 'table {{.Name}}\t{{.Description}}\t{{.StarCount}}\t{{.IsOfficial}}', rows, HEADERS);
 }
