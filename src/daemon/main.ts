@@ -28,6 +28,10 @@ import { parseDaemonFlags } from './flags';
 import { lockRoots } from './lock';
 import { createLogger } from './log';
 
+// a pull inflates and writes several layers at once on libuv's pool (4 threads by default);
+// set before anything uses the pool
+process.env.UV_THREADPOOL_SIZE ??= '12';
+
 const VERSION = '0.1.0';
 const RUNTIME_PATHS: Record<string, string> = { runc: '/usr/sbin/runc', crun: '/usr/bin/crun' };
 

@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import { type Hash, createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import { Readable } from 'node:stream';
+import { createGunzip } from 'node:zlib';
 import type { RepositoryClient } from './client';
 import { DialError } from './transport';
 import { RegistryError } from './session';
@@ -23,27 +24,32 @@ export interface DownloadOptions {
   signal?: AbortSignal;
 }
 
-export class BlobDownload extends EventEmitter {
+/**
+ * A file written by some task and readable while it grows: reader() follows it and ends only
+ * when the task has finished (or errors with the task's error).
+ */
+export abstract class GrowingFile extends EventEmitter {
   /** bytes in the file so far */
   written = 0;
-  readonly done: Promise<void>;
+  done: Promise<void> = Promise.resolve();
   private finished = false;
-  private failed: Error | null = null;
+  protected failed: Error | null = null;
+  /** resolves once the file exists (so a reader can open it) */
+  protected opened: () => void = () => undefined;
+  private readonly ready = new Promise<void>((r) => { this.opened = r; });
 
-  constructor(
-    private readonly repo: RepositoryClient,
-    readonly digest: string,
-    readonly size: number,
-    readonly file: string,
-    private readonly opts: DownloadOptions = {},
-  ) {
+  constructor(readonly file: string) {
     super();
     this.setMaxListeners(0);
-    this.done = this.run().then(() => {
+  }
+
+  protected begin(task: Promise<void>): void {
+    this.done = task.then(() => {
       this.finished = true;
       this.emit('grow');
     }, (e: unknown) => {
       this.failed = e instanceof Error ? e : new Error(String(e));
+      this.opened();
       this.emit('grow');
       throw this.failed;
     });
@@ -51,9 +57,53 @@ export class BlobDownload extends EventEmitter {
     this.done.catch(() => undefined);
   }
 
-  /** resolves once the file exists (so a reader can open it) */
-  private opened: () => void = () => undefined;
-  private readonly ready = new Promise<void>((r) => { this.opened = r; });
+  protected grew(n: number): void {
+    this.written += n;
+    this.emit('grow');
+  }
+
+  /** The file's bytes as they arrive; ends when the task is done, errors when it fails. */
+  reader(): Readable {
+    return Readable.from(this.follow(), { objectMode: false });
+  }
+
+  private async *follow(): AsyncGenerator<Buffer> {
+    await this.ready;
+    if (this.failed) throw this.failed;
+    const fh = await fs.promises.open(this.file, 'r').catch((e: unknown) => { throw this.failed ?? e; });
+    try {
+      let pos = 0;
+      const buf = Buffer.allocUnsafe(1 << 20);
+      for (;;) {
+        if (pos < this.written) {
+          const { bytesRead } = await fh.read(buf, 0, Math.min(buf.length, this.written - pos), pos);
+          if (bytesRead > 0) {
+            pos += bytesRead;
+            yield Buffer.from(buf.subarray(0, bytesRead));
+            continue;
+          }
+        }
+        if (this.failed) throw this.failed;
+        if (this.finished && pos >= this.written) return;
+        await new Promise<void>((r) => this.once('grow', r));
+      }
+    } finally {
+      await fh.close();
+    }
+  }
+}
+
+export class BlobDownload extends GrowingFile {
+  constructor(
+    private readonly repo: RepositoryClient,
+    readonly digest: string,
+    readonly size: number,
+    file: string,
+    private readonly opts: DownloadOptions = {},
+  ) {
+    super(file);
+    this.begin(this.run());
+  }
 
   private async run(): Promise<void> {
     const hash = createHash('sha256');
@@ -65,8 +115,7 @@ export class BlobDownload extends EventEmitter {
       if (have > this.size) await fd.truncate(0);
       else if (have > 0) {
         for await (const c of fs.createReadStream('', { fd: fd.fd, autoClose: false, start: 0, end: have - 1 })) hash.update(c as Buffer);
-        this.written = have;
-        this.emit('grow');
+        this.grew(have);
       }
       let attempt = 0;
       const retries = this.opts.retries ?? 3;
@@ -110,8 +159,7 @@ export class BlobDownload extends EventEmitter {
           if (this.written + b.length > this.size) throw new RegistryError(`blob ${this.digest}: more than the ${this.size} bytes its descriptor gives`, 400);
           await fd.write(b, 0, b.length, this.written);
           hash.update(b);
-          this.written += b.length;
-          this.emit('grow');
+          this.grew(b.length);
         }
       } catch (e) {
         if (e instanceof RegistryError || this.opts.signal?.aborted) throw e;
@@ -122,38 +170,6 @@ export class BlobDownload extends EventEmitter {
       this.opts.signal?.removeEventListener('abort', abort);
     }
     if (this.written < this.size) throw new TruncatedError(`blob ${this.digest}: connection closed after ${this.written} of ${this.size} bytes`);
-  }
-
-  /** The blob's bytes as they arrive; ends when verified, errors when the download fails. */
-  reader(): Readable {
-    return Readable.from(this.follow(), { objectMode: false });
-  }
-
-  private async *follow(): AsyncGenerator<Buffer> {
-    {
-      await Promise.race([this.ready, this.done.catch(() => undefined)]);
-      if (this.failed) throw this.failed;
-      const fh = await fs.promises.open(this.file, 'r').catch((e: unknown) => { throw this.failed ?? e; });
-      try {
-        let pos = 0;
-        const buf = Buffer.allocUnsafe(1 << 20);
-        for (;;) {
-          if (pos < this.written) {
-            const { bytesRead } = await fh.read(buf, 0, Math.min(buf.length, this.written - pos), pos);
-            if (bytesRead > 0) {
-              pos += bytesRead;
-              yield Buffer.from(buf.subarray(0, bytesRead));
-              continue;
-            }
-          }
-          if (this.failed) throw this.failed;
-          if (this.finished && pos >= this.written) return;
-          await new Promise<void>((r) => this.once('grow', r));
-        }
-      } finally {
-        await fh.close();
-      }
-    }
   }
 }
 
@@ -166,4 +182,39 @@ function retryable(e: unknown): boolean {
   const code = (e as NodeJS.ErrnoException)?.code;
   return code === 'ECONNRESET' || code === 'EPIPE' || code === 'ERR_STREAM_PREMATURE_CLOSE' || code === 'ECONNREFUSED' || code === 'ETIMEDOUT'
     || /aborted|socket hang up/i.test((e as Error)?.message ?? '');
+}
+
+/**
+ * A gzip blob inflated into a file as it downloads (on the thread pool, off the unpacking
+ * path); done only when the inflated stream ended and the blob itself was verified.
+ */
+export class InflatedFile extends GrowingFile {
+  constructor(private readonly source: GrowingFile, file: string) {
+    super(file);
+    this.begin(this.run());
+  }
+
+  private async run(): Promise<void> {
+    const fd = await fs.promises.open(this.file, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_TRUNC, 0o600);
+    this.opened();
+    try {
+      const gunzip = createGunzip();
+      const src = this.source.reader();
+      src.on('error', (e) => gunzip.destroy(e));
+      src.pipe(gunzip);
+      for await (const c of gunzip) {
+        const b = c as Buffer;
+        await fd.write(b, 0, b.length, this.written);
+        this.grew(b.length);
+      }
+      await this.source.done;
+    } catch (e) {
+      await fs.promises.rm(this.file, { force: true });
+      // corrupt bytes may break the inflater first: the blob's own verdict says why
+      const blobErr = await this.source.done.then(() => null, (x: unknown) => x);
+      throw blobErr ?? e;
+    } finally {
+      await fd.close();
+    }
+  }
 }

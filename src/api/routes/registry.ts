@@ -34,7 +34,9 @@ export function registryAuth(ctx: ApiContext): AuthConfig | undefined {
 /** The pull half of POST /images/create. */
 export function imagePull(ctx: ApiContext, fromImage: string): Readable {
   const q = ctx.query;
-  return backend(ctx).pull(fromImage, { tag: stringParam(q, 'tag'), platform: stringParam(q, 'platform'), auth: registryAuth(ctx) }, ctx.signal);
+  const tag = stringParam(q, 'tag');
+  if (!ctx.backends.registry) throw new SystemError(`pulling images is not supported by this berthd: cannot pull ${fromImage}${tag ? `:${tag}` : ''}`);
+  return backend(ctx).pull(fromImage, { tag, platform: stringParam(q, 'platform'), auth: registryAuth(ctx) }, ctx.signal);
 }
 
 /** POST /images/{name}/push?tag= */

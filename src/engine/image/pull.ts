@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { PassThrough, type Readable, Transform } from 'node:stream';
@@ -7,13 +8,18 @@ import {
   fullName, parseDigest, parseNormalizedNamed, storageKey,
 } from '../../image';
 import {
-  BlobDownload, type Credentials, type Descriptor, type ImageManifest, type ManifestIndex, type Platform, type RepositoryClient,
+  BlobDownload, type Credentials, type Descriptor, type GrowingFile, InflatedFile, MEDIA, type ImageManifest, type ManifestIndex, type Platform, type RepositoryClient,
   formatPlatform, isImageManifest, isIndex, parsePlatform, platformMatches, selectManifest,
 } from '../../registry';
 import { InvalidParameterError, NotFoundError, errorMessage } from '../../util/errors';
 import type { EventBus } from '../events/bus';
 import { type RegistryAccess, credentialsOf, registryFailure } from './registry-access';
 import { Throttle, errorMsg, progressMsg, shortDigest, statusMsg } from './progress';
+
+const GZIP_LAYERS = new Set<string>([MEDIA.dockerLayer, MEDIA.ociLayerGzip]);
+
+/** A layer on its way: the compressed blob, and its inflated tar when it is gzip. */
+interface LayerFetch { dl: BlobDownload; inflated: InflatedFile | null }
 
 /** What a pull needs of the image store (LocalImageStore has it). */
 export interface PullTarget {
@@ -149,7 +155,7 @@ export class ImagePuller {
     signal.addEventListener('abort', onAbort);
     for (const i of missing.slice(limit)) emit(statusMsg('Waiting', shortDigest(descs[i].digest)));
 
-    const downloads = new Map<number, Promise<BlobDownload>>();
+    const downloads = new Map<number, Promise<LayerFetch>>();
     const held: string[] = [];
     for (const i of missing) {
       const d = descs[i];
@@ -169,7 +175,10 @@ export class ImagePuller {
             emit(statusMsg('Verifying Checksum', id));
             emit(statusMsg('Download complete', id));
           }, () => dl.off('grow', onGrow)).finally(free);
-          return dl;
+          // gzip is inflated into a file beside the download as it arrives, on the thread
+          // pool: the layer store then unpacks a plain tar and keeps that file as its copy
+          const inflated = GZIP_LAYERS.has(d.mediaType) ? new InflatedFile(dl, `${dl.file}.tar-${randomBytes(4).toString('hex')}`) : null;
+          return { dl, inflated };
         } catch (e) {
           free();
           throw e;
@@ -182,10 +191,13 @@ export class ImagePuller {
       for (const i of missing) {
         const d = descs[i];
         const id = shortDigest(d.digest);
-        const dl = await (downloads.get(i) as Promise<BlobDownload>);
-        const got = await this.layers.register(parent, this.extracting(dl, id, emit, throttle));
+        const { dl, inflated } = await (downloads.get(i) as Promise<LayerFetch>);
+        const got = inflated
+          ? await this.layers.register(parent, this.extracting(inflated, id, emit, throttle), { tarFile: inflated.file })
+          : await this.layers.register(parent, this.extracting(dl, id, emit, throttle));
         created.push(got.chainId);
         await dl.done;
+        if (inflated) await fs.promises.rm(inflated.file, { force: true });
         if (got.diffId !== diffIds[i]) {
           throw new InvalidParameterError(`filesystem layer verification failed for digest ${d.digest}: diff ID ${got.diffId}, the config says ${diffIds[i]}`);
         }
@@ -195,7 +207,11 @@ export class ImagePuller {
       }
     } catch (e) {
       ctl.abort();
-      await Promise.allSettled([...downloads.values()].map((p) => p.then((dl) => dl.done)));
+      await Promise.allSettled([...downloads.values()].map(async (p) => {
+        const f = await p;
+        await Promise.allSettled([f.dl.done, f.inflated?.done]);
+        if (f.inflated) await fs.promises.rm(f.inflated.file, { force: true });
+      }));
       for (const c of [...new Set(created)].reverse()) {
         if (!this.layers.get(c)) continue;
         this.layers.retain(c);
@@ -208,19 +224,19 @@ export class ImagePuller {
     }
   }
 
-  /** The blob's stream for the layer store; "Extracting" progress once it is all here. */
-  private extracting(dl: BlobDownload, id: string, emit: (m: ProgressMessage) => void, throttle: Throttle): Readable {
+  /** The layer's stream for the layer store; "Extracting" progress once it is all here. */
+  private extracting(file: GrowingFile, id: string, emit: (m: ProgressMessage) => void, throttle: Throttle): Readable {
     let read = 0;
-    let downloaded = false;
-    void dl.done.then(() => { downloaded = true; }, () => undefined);
+    let complete = false;
+    void file.done.then(() => { complete = true; }, () => undefined);
     const count = new Transform({
       transform(chunk: Buffer, _e, cb) {
         read += chunk.length;
-        if (downloaded && throttle.due(id, read === dl.size)) emit(progressMsg('Extracting', id, read, dl.size));
+        if (complete && throttle.due(id, read === file.written)) emit(progressMsg('Extracting', id, read, file.written));
         cb(null, chunk);
       },
     });
-    const src = dl.reader();
+    const src = file.reader();
     src.on('error', (e) => count.destroy(e));
     count.on('close', () => src.destroy());
     return src.pipe(count);
