@@ -18,12 +18,12 @@ export class RegistryClient {
   }
 
   repo(repo: Repository, creds: Credentials = {}, actions: 'pull' | 'push' = 'pull'): RepositoryClient {
-    return new RepositoryClient(new RegistrySession(this.transport, repo.domain, creds, this.tokens), repo, actions);
+    return new RepositoryClient(new RegistrySession(this.transport, repo.domain, creds, this.tokens, actions === 'pull'), repo, actions);
   }
 
   /** docker login: the credentials are checked against the registry's /v2/. */
   async login(domain: string, creds: Credentials): Promise<void> {
-    await new RegistrySession(this.transport, domain, creds, this.tokens).login();
+    await new RegistrySession(this.transport, domain, creds, this.tokens, false).login();
   }
 
   close(): void {

@@ -31,6 +31,8 @@ export class RegistrySession {
     readonly domain: string,
     private readonly creds: Credentials,
     private readonly tokens: TokenCache,
+    /** false for pushes and logins: Docker never sends those to a mirror */
+    private readonly useMirrors = true,
   ) {}
 
   /** The base URL in use, e.g. "https://127.0.0.1:5000" (after ping). */
@@ -46,7 +48,7 @@ export class RegistrySession {
 
   private async doPing(): Promise<void> {
     let lastErr: unknown = null;
-    for (const first of this.transport.endpoints(this.domain)) {
+    for (const first of this.transport.endpoints(this.domain, this.useMirrors)) {
       for (let ep: Endpoint | undefined = first; ep; ep = ep.fallback) {
         try {
           const res = await this.transport.request('GET', `${ep.base}/v2/`, ep.agent);

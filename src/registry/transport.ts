@@ -47,11 +47,11 @@ export class RegistryTransport {
     this.userAgent = opts.userAgent ?? 'berth/0.1.0';
   }
 
-  /** The endpoints of a registry domain, best first. */
-  endpoints(domain: string): Endpoint[] {
+  /** The endpoints of a registry domain, best first; mirrors serve pulls only. */
+  endpoints(domain: string, useMirrors = true): Endpoint[] {
     const out: Endpoint[] = [];
     if (domain === 'docker.io') {
-      for (const m of this.opts.mirrors) out.push({ base: m.replace(/\/+$/, ''), agent: this.agent(new URL(m).host, new URL(m).protocol === 'https:', false) });
+      if (useMirrors) for (const m of this.opts.mirrors) out.push({ base: m.replace(/\/+$/, ''), agent: this.agent(new URL(m).host, new URL(m).protocol === 'https:', false) });
       out.push({ base: 'https://registry-1.docker.io', agent: this.agent('registry-1.docker.io', true, false) });
       return out;
     }

@@ -33,10 +33,12 @@ function putManifest(url: string, mediaType: string, body: Buffer): Promise<numb
 
 describe('registries', () => {
   const certsDir = mkdtempSync(path.join(os.tmpdir(), 'berth-certs-'));
-  const daemon = useDaemon('registry', { args: () => ['--registry-certs-dir', certsDir] });
+  const plain = new TestRegistry();
+  // the plain registry doubles as berthd's docker.io mirror: its port is needed at daemon start
+  before(async () => { plain.port = await freePort(); });
+  const daemon = useDaemon('registry', { args: () => ['--registry-certs-dir', certsDir, '--registry-mirror', `http://${plain.host}`] });
   const clis = Object.fromEntries(CLIS.map((n) => [n, cliFor(daemon, n)])) as Record<CliName, Cli>;
   const berth = clis.berth;
-  const plain = new TestRegistry();
   const basic = new TestRegistry({ htpasswd: USER });
   let dir = '';
   before(async () => {
@@ -142,6 +144,16 @@ describe('registries', () => {
     assert.equal(info.Layers.length, 12);
   });
 
+  it('docker.io names are pulled from --registry-mirror', T, async () => {
+    await okRun(berth, ['tag', 'hello-world', `${plain.host}/library/mirrored:1`]);
+    await okRun(berth, ['push', `${plain.host}/library/mirrored:1`]);
+    const pull = await okRun(berth, ['pull', 'mirrored:1']);
+    assert.match(pull, /Status: (Downloaded newer image|Image is up to date) for mirrored:1/);
+    assert.match(pull, /^docker\.io\/library\/mirrored:1$/m);
+    assert.equal(await idOf('mirrored:1'), await idOf('hello-world'));
+    await okRun(berth, ['rmi', 'mirrored:1', `${plain.host}/library/mirrored:1`]);
+  });
+
   it('an image pushed by skopeo is pulled by berth and runs', T, async () => {
     const f = path.join(dir, 'skopeo-src.tar');
     writeFileSync(f, await layeredArchive('skopeo:1', { layers: 2 }));
@@ -177,6 +189,10 @@ describe('registries', () => {
     assert.match(await okRun(berth, ['image', 'inspect', '-f', '{{json .RepoDigests}}', all]), new RegExp(`multi/img@${indexDigest}`));
     await okRun(berth, ['pull', '--platform', 'linux/arm64', all]);
     assert.equal(await idOf(all), ids.arm64);
+    const dist = await run('curl', ['-s', '--unix-socket', daemon().sock, `http://berth/v1.41/distribution/${all}/json`]);
+    const inspect = JSON.parse(dist.stdout) as { Descriptor: { digest: string }; Platforms: { architecture: string }[] };
+    assert.equal(inspect.Descriptor.digest, indexDigest);
+    assert.deepEqual(inspect.Platforms.map((p) => p.architecture), ['amd64', 'arm64']);
     const before = await imageIds();
     const layers = layerDirs();
     for (const name of CLIS) {
