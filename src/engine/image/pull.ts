@@ -19,7 +19,10 @@ import { Throttle, errorMsg, progressMsg, shortDigest, statusMsg } from './progr
 const GZIP_LAYERS = new Set<string>([MEDIA.dockerLayer, MEDIA.ociLayerGzip]);
 
 /** A layer on its way: the compressed blob, and its inflated tar when it is gzip. */
-interface LayerFetch { dl: BlobDownload; inflated: InflatedFile | null }
+interface LayerFetch { dl: BlobDownload; inflated: InflatedFile | null; gzip: boolean }
+
+/** layers inflated ahead of the one being unpacked: more would starve it of CPU */
+const INFLATE_AHEAD = 2;
 
 /** What a pull needs of the image store (LocalImageStore has it). */
 export interface PullTarget {
@@ -175,10 +178,7 @@ export class ImagePuller {
             emit(statusMsg('Verifying Checksum', id));
             emit(statusMsg('Download complete', id));
           }, () => dl.off('grow', onGrow)).finally(free);
-          // gzip is inflated into a file beside the download as it arrives, on the thread
-          // pool: the layer store then unpacks a plain tar and keeps that file as its copy
-          const inflated = GZIP_LAYERS.has(d.mediaType) ? new InflatedFile(dl, `${dl.file}.tar-${randomBytes(4).toString('hex')}`) : null;
-          return { dl, inflated };
+          return { dl, inflated: null, gzip: GZIP_LAYERS.has(d.mediaType) };
         } catch (e) {
           free();
           throw e;
@@ -188,10 +188,20 @@ export class ImagePuller {
     const created: string[] = [];
     try {
       let parent: string | null = missing[0] > 0 ? chainIds[missing[0] - 1] : null;
-      for (const i of missing) {
+      // gzip is inflated into a file beside the download as it arrives, on the thread pool,
+      // a few layers ahead: the layer store then unpacks a plain tar and keeps that file
+      const inflateNow = (f: LayerFetch): void => {
+        if (f.gzip && !f.inflated) f.inflated = new InflatedFile(f.dl, `${f.dl.file}.tar-${randomBytes(4).toString('hex')}`);
+      };
+      const inflate = (k: number): void => { void downloads.get(missing[k])?.then(inflateNow, () => undefined); };
+      for (let k = 0; k < missing.length; k++) {
+        const i = missing[k];
         const d = descs[i];
         const id = shortDigest(d.digest);
-        const { dl, inflated } = await (downloads.get(i) as Promise<LayerFetch>);
+        for (let a = k; a <= k + INFLATE_AHEAD && a < missing.length; a++) inflate(a);
+        const f = await (downloads.get(i) as Promise<LayerFetch>);
+        inflateNow(f);
+        const { dl, inflated } = f;
         const got = inflated
           ? await this.layers.register(parent, this.extracting(inflated, id, emit, throttle), { tarFile: inflated.file })
           : await this.layers.register(parent, this.extracting(dl, id, emit, throttle));
