@@ -73,8 +73,9 @@ export class ImagePuller {
       if (ref.tag === undefined && ref.digest === undefined) {
         // no tag: every tag of the repository (docker pull --all-tags)
         const tags = await repo.tags().catch((e: unknown) => { throw registryFailure(e, ref, 'pull'); });
-        for (const tag of tags) await this.pullOne(repo, { ...ref, tag }, platform, creds, emit, ctl.signal, Boolean(opts.platform));
-        emit(statusMsg(`Status: Downloaded newer image for ${familiarName(ref)}`));
+        let fresh = false;
+        for (const tag of tags) fresh = (await this.pullOne(repo, { ...ref, tag }, platform, creds, emit, ctl.signal, Boolean(opts.platform))) || fresh;
+        emit(statusMsg(`Status: ${fresh ? 'Downloaded newer image' : 'Image is up to date'} for ${familiarName(ref)}`));
       } else {
         await this.pullOne(repo, ref, platform, creds, emit, ctl.signal, Boolean(opts.platform));
       }
@@ -86,7 +87,8 @@ export class ImagePuller {
     return out;
   }
 
-  private async pullOne(repo: RepositoryClient, ref: NamedReference, want: Platform, _creds: Credentials, emit: (m: ProgressMessage) => void, signal: AbortSignal, explicitPlatform: boolean): Promise<void> {
+  /** Pulls one tag or digest; true when it changed what the reference names. */
+  private async pullOne(repo: RepositoryClient, ref: NamedReference, want: Platform, _creds: Credentials, emit: (m: ProgressMessage) => void, signal: AbortSignal, explicitPlatform: boolean): Promise<boolean> {
     const tagOrDigest = ref.digest ?? ref.tag ?? 'latest';
     let top;
     try {
@@ -133,6 +135,7 @@ export class ImagePuller {
     const shown = familiarString(ref.digest ? { domain: ref.domain, path: ref.path, digest } : ref);
     emit(statusMsg(before?.id === img.id ? `Status: Image is up to date for ${shown}` : `Status: Downloaded newer image for ${shown}`));
     this.events.publish('image', 'pull', familiarString(ref), { name: familiarString(ref) });
+    return before?.id !== img.id;
   }
 
   /** Downloads (concurrently) and registers (in order) every layer the store lacks. */
