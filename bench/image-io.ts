@@ -121,6 +121,8 @@ async function main(): Promise<void> {
       r.engine.name, med(r.load).toFixed(0), Math.min(...r.load).toFixed(0), med(r.commit).toFixed(0), Math.min(...r.commit).toFixed(0),
       dockerd ? ratio(med(r.load), med(dockerd.load)) : 'n/a', dockerd ? ratio(med(r.commit), med(dockerd.commit)) : 'n/a',
     ])));
+    // every sample, in round order: on a shared machine one slow round moves a median of 3
+    for (const r of rows) console.log(`${r.engine.name} samples: load ${r.load.map((x) => x.toFixed(0)).join(' ')}; commit ${r.commit.map((x) => x.toFixed(0)).join(' ')}`);
     if (dockerd) {
       const berth = rows[0];
       console.log(`\nberth/dockerd: load ${ratio(med(berth.load), med(dockerd.load))}, commit ${ratio(med(berth.commit), med(dockerd.commit))} (target: at most 1.00x)`);

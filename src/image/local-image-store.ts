@@ -16,7 +16,7 @@ import { shortId } from '../util/ids';
 /** The part of the LayerStore (src/layer) the image store needs; the engine passes it in. */
 export interface ImageLayers {
   get(chainId: string): { chainId: string; diffId: string; parent: string | null; size: number } | null;
-  register(parent: string | null, tar: Readable, opts?: { tarFile?: string }): Promise<{ chainId: string; diffId: string; size: number }>;
+  register(parent: string | null, tar: Readable): Promise<{ chainId: string; diffId: string; size: number }>;
   retain(chainId: string): void;
   release(chainId: string): Promise<void>;
 }

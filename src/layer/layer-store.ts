@@ -15,7 +15,18 @@ export interface LayerStore {
    * Unpacks an uncompressed (or gzip) layer tar on top of `parent`; computes its diff ID.
    * Refuses entries escaping the layer (../, absolute links out). Idempotent per chain ID.
    */
-  register(parent: string | null, tar: Readable, opts?: RegisterOptions): Promise<LayerInfo>;
+  register(parent: string | null, tar: Readable): Promise<LayerInfo>;
+  /**
+   * Unpacks a layer tar (plain or compressed) without a parent yet: a layer's content does
+   * not depend on it, so a load can unpack while the archive streams in and decide later.
+   */
+  stage(tar: Readable): Promise<StagedLayer>;
+  /** Makes a staged layer a layer on top of `parent` (consumes it; an existing chain wins). */
+  registerStaged(parent: string | null, staged: StagedLayer): Promise<LayerInfo>;
+  /** A container's changes (its read-write layer) staged as a layer; null when there are none. */
+  stageRw(containerId: string): Promise<StagedLayer | null>;
+  /** Drops a staged layer not registered. */
+  discardStaged(staged: StagedLayer): Promise<void>;
   /** The layer's uncompressed tar, byte-identical to what was registered (sha256 = diff ID). */
   tarLayer(chainId: string): Promise<{ size: number; stream: Readable }>;
   /** Adds/removes a reference (an image using it); a layer with none is deleted. */
@@ -35,12 +46,13 @@ export interface LayerStore {
   graphData(containerId: string): Record<string, string>;
 }
 
-export interface RegisterOptions {
-  /**
-   * A file holding exactly the bytes of `tar` (uncompressed), e.g. a layer of an archive
-   * being loaded: hard-linked as the layer's saved tar instead of writing a second copy.
-   */
-  tarFile?: string;
+/** An unpacked layer not registered yet (from LayerStore.stage). */
+export interface StagedLayer {
+  readonly diffId: string;
+  /** bytes of regular file content */
+  readonly size: number;
+  /** where it is unpacked (the store's own) */
+  readonly dir: string;
 }
 
 export interface LayerInfo {

@@ -1,6 +1,5 @@
 import type { ContainerConfig } from '../../api-types';
 import { type ImageConfigJson, type ImageRuntimeConfig, applyChanges, parseNormalizedNamed, storageKey, tagNameOnly } from '../../image';
-import { rwDiffTar } from '../../layer';
 import { InvalidParameterError } from '../../util/errors';
 import type { CommitOptions } from '../backends';
 import type { ContainerDeps } from './deps';
@@ -41,14 +40,13 @@ export async function commitContainer(deps: ContainerDeps, images: CommitImages,
   const pause = opts.pause && doc.state.Running && !doc.state.Paused;
   if (pause) await pauseContainer(deps, doc);
   try {
-    const upper = deps.layers.graphData(doc.id).UpperDir;
-    const { tar, empty } = await rwDiffTar(upper);
+    // the upper directory copied into a new layer in one pass (no tar made and unpacked)
+    const staged = await deps.layers.stageRw(doc.id);
+    const empty = staged === null;
     const chainIds = [...(parent?.chainIds ?? [])];
     const diffIds = [...(parent?.config.rootfs.diff_ids ?? [])];
-    if (empty) {
-      tar.destroy();
-    } else {
-      const layer = await deps.layers.register(chainIds.length ? chainIds[chainIds.length - 1] : null, tar);
+    if (staged) {
+      const layer = await deps.layers.registerStaged(chainIds.length ? chainIds[chainIds.length - 1] : null, staged);
       chainIds.push(layer.chainId);
       diffIds.push(layer.diffId);
     }

@@ -1,14 +1,14 @@
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { PassThrough, type Readable } from 'node:stream';
+import { PassThrough, type Readable, Transform } from 'node:stream';
 import type { ProgressMessage } from '../../api-types';
 import {
-  type ImageRecord, type LoadEvent, type LoadTarget, type SaveImage, extractArchive, familiarName, familiarString,
+  type ImageRecord, type LoadEvent, type LoadLayers, type LoadTarget, type SaveImage, extractArchive, familiarName, familiarString,
   fullName, loadImages, tagNameOnly, parseAnyReference, parseArchive, parseReference, referenceString, writeArchive,
 } from '../../image';
-import type { ImageLayers } from '../../image';
 import { decompressedTar } from '../../layer';
-import type { LayerStore } from '../../layer';
+import type { LayerStore, StagedLayer } from '../../layer';
 import { errorMessage } from '../../util/errors';
 import type { EventBus } from '../events/bus';
 
@@ -27,7 +27,7 @@ export interface ArchiveImageStore extends LoadTarget {
 export class ImageArchives {
   constructor(
     private readonly images: ArchiveImageStore,
-    private readonly layers: ImageLayers & Pick<LayerStore, 'tarLayer'>,
+    private readonly layers: LoadLayers & Pick<LayerStore, 'stage' | 'registerStaged' | 'discardStaged'>,
     private readonly events: EventBus,
     private readonly tmpDir: string,
   ) {}
@@ -79,9 +79,17 @@ export class ImageArchives {
     void (async () => {
       fs.mkdirSync(this.tmpDir, { recursive: true, mode: 0o700 });
       const dir = await fs.promises.mkdtemp(path.join(this.tmpDir, 'load-'));
+      const staged: StagedLayer[] = [];
       try {
-        await extractArchive(await decompressedTar(body), dir);
-        const loaded = await loadImages(parseArchive(dir), this.images, this.layers, emit);
+        // layers are unpacked as they stream by (written once, not first extracted as files)
+        const layers = await extractArchive(await decompressedTar(body), dir, {
+          layer: async (name, size, content) => {
+            const s = await this.layers.stage(withProgress(content, layerProgressId(name), size, emit));
+            staged.push(s);
+            return s;
+          },
+        });
+        const loaded = await loadImages(parseArchive(dir), this.images, this.layers, emit, layers);
         for (const img of loaded) this.events.publish('image', 'load', img.id, { name: img.repoTags[0] ? familiarString(parseReference(img.repoTags[0])) : img.id });
         out.end();
       } catch (e) {
@@ -89,9 +97,37 @@ export class ImageArchives {
         const message = errorMessage(e);
         out.end({ error: message, errorDetail: { message } } satisfies ProgressMessage);
       } finally {
+        // registered ones are gone already (moved into the store)
+        for (const s of staged) await this.layers.discardStaged(s);
         await fs.promises.rm(dir, { recursive: true, force: true });
       }
     })();
     return out;
   }
+}
+
+/** Docker's progress id for a layer: 12 hex of the digest its archive name carries. */
+function layerProgressId(name: string): string {
+  const hex = /[a-f0-9]{64}/.exec(name)?.[0] ?? createHash('sha256').update(name).digest('hex');
+  return hex.slice(0, 12);
+}
+
+/** Passes `input` through, reporting "Loading layer" progress about every 1 % (and at the end). */
+function withProgress(input: Readable, id: string, total: number, emit: (e: LoadEvent) => void): Readable {
+  let current = 0;
+  let shown = -1;
+  const step = Math.max(total / 100, 512 * 1024);
+  const counter = new Transform({
+    transform(chunk: Buffer, _enc, cb) {
+      current += chunk.length;
+      if (current - shown >= step || current === total) {
+        shown = current;
+        emit({ status: 'Loading layer', id, progressDetail: { current, total } });
+      }
+      cb(null, chunk);
+    },
+  });
+  input.on('error', (e) => counter.destroy(e));
+  counter.on('close', () => input.destroy());
+  return input.pipe(counter);
 }

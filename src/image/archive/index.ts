@@ -1,4 +1,4 @@
 export { writeArchive, archiveIndexes, ociManifest, MEDIA, type SaveImage, type SaveLayer, type Descriptor } from './save';
-export { extractArchive, resolveIn } from './extract';
+export { extractArchive, resolveIn, type ExtractOptions, type LayerOutcome } from './extract';
 export { parseArchive, type ArchiveImage } from './parse';
-export { loadImages, chainIdOf, type LoadEvent, type LoadTarget } from './load';
+export { loadImages, chainIdOf, type LoadEvent, type LoadLayers, type LoadTarget, type StagedLayerRef, type StagedLayers } from './load';

@@ -22,6 +22,18 @@ export interface LoadEvent {
   stream?: string;
 }
 
+/** A layer unpacked while the archive streamed in (the layer store's StagedLayer). */
+export interface StagedLayerRef { readonly diffId: string }
+
+/** What load needs of the layer store beyond ImageLayers. */
+export interface LoadLayers extends ImageLayers {
+  registerStaged(parent: string | null, staged: StagedLayerRef): Promise<{ chainId: string; diffId: string; size: number }>;
+  tarLayer(chainId: string): Promise<{ size: number; stream: Readable }>;
+}
+
+/** Layers of the archive already unpacked, by the path of their file (ExtractOptions.layer). */
+export type StagedLayers = Map<string, { ok: true; value: StagedLayerRef } | { ok: false; error: unknown }>;
+
 export function chainIdOf(parent: string | null, diffId: string): string {
   return parent ? `sha256:${createHash('sha256').update(`${parent} ${diffId}`).digest('hex')}` : diffId;
 }
@@ -32,8 +44,10 @@ export function chainIdOf(parent: string | null, diffId: string): string {
  * this load created are released again. A crash in between leaves only unreferenced
  * layers, which the layer store collects at its next start.
  */
-export async function loadImages(images: ArchiveImage[], target: LoadTarget, layers: ImageLayers, emit: (e: LoadEvent) => void): Promise<ImageRecord[]> {
+export async function loadImages(images: ArchiveImage[], target: LoadTarget, layers: LoadLayers, emit: (e: LoadEvent) => void, staged: StagedLayers = new Map()): Promise<ImageRecord[]> {
   const created: string[] = [];
+  /** a staged layer registers once; where the same file comes again (on another parent), its tar is rebuilt from there */
+  const placed = new Map<string, string>();
   const plans: { config: Buffer; chainIds: string[]; refs: string[] }[] = [];
   try {
     for (const img of images) {
@@ -54,7 +68,18 @@ export async function loadImages(images: ArchiveImage[], target: LoadTarget, lay
         const want = chainIdOf(parent, diffIds[i]);
         if (!layers.get(want)) {
           const file = img.layers[i];
-          const got = await layers.register(parent, progressStream(file, diffIds[i], emit), isPlainTar(file) ? { tarFile: file } : {});
+          const st = staged.get(file);
+          if (st && !st.ok) throw st.error;
+          const again = placed.get(file);
+          let got: { chainId: string; diffId: string };
+          if (st && again === undefined) {
+            got = await layers.registerStaged(parent, st.value);
+            placed.set(file, got.chainId);
+          } else if (again !== undefined) {
+            got = await layers.register(parent, (await layers.tarLayer(again)).stream);
+          } else {
+            got = await layers.register(parent, progressStream(file, diffIds[i], emit));
+          }
           // retain+release on failure is net zero for a layer some image already holds
           created.push(got.chainId);
           if (got.diffId !== diffIds[i]) {
@@ -89,15 +114,6 @@ export async function loadImages(images: ArchiveImage[], target: LoadTarget, lay
     for (const r of p.refs) emit({ stream: `Loaded image: ${familiarString(parseNormalizedNamed(r))}\n` });
   }
   return out;
-}
-
-/** Not gzip, xz or zstd: the file's bytes are the layer's diff (so it can be kept as is). */
-function isPlainTar(file: string): boolean {
-  const head = Buffer.alloc(6);
-  const fd = fs.openSync(file, 'r');
-  try { fs.readSync(fd, head, 0, 6, 0); } finally { fs.closeSync(fd); }
-  const magic = [[0x1f, 0x8b], [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00], [0x28, 0xb5, 0x2f, 0xfd], [0x42, 0x5a, 0x68]];
-  return !magic.some((m) => m.every((b, i) => head[i] === b));
 }
 
 /** Reads a layer file, reporting "Loading layer" progress about every 1 % (and at the end). */

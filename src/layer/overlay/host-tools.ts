@@ -58,6 +58,18 @@ export async function setXattrs(root: string, attrs: { path: string; name: strin
   await run('setfattr', ['-h', '--restore=-'], { cwd: root, input: `${dump}\n` });
 }
 
+/**
+ * Marks `dir` a top of directory hierarchies for ext4's Orlov allocator (chattr +T): each
+ * directory made in it is placed in a block group of its own choosing, with its files, as
+ * top-level directories are. A layer unpacked there gets a fresh group instead of its
+ * parent's, where earlier layers were deleted: ext4 without a journal skips inodes freed
+ * in the last minutes, searching from the group's start for every new inode (about 1 ms a
+ * file in a busy group against 30 us, measured). Other filesystems: nothing to do.
+ */
+export async function markTopDir(dir: string): Promise<void> {
+  await run('chattr', ['+T', dir]).catch(() => undefined);
+}
+
 /** syncfs(2) on the filesystem holding `path`: one call instead of an fsync per file. */
 export async function syncFilesystem(path: string): Promise<void> {
   await run('sync', ['-f', path]);

@@ -2,24 +2,28 @@ import { createHash, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Readable } from 'node:stream';
-import type { LayerInfo, LayerStore, RegisterOptions } from '../layer-store';
+import type { LayerInfo, LayerStore, StagedLayer } from '../layer-store';
 import {
   type Db, type LayerRow, addLayerRef, deleteLayerRow, deleteRwLayer, getLayer, getRwLayer, insertLayer, insertRwLayer,
   listLayers, listRwLayers,
 } from '../../store';
 import { ConflictError, NotFoundError } from '../../util/errors';
-import { syncFilesystem } from './host-tools';
+import { markTopDir, syncFilesystem } from './host-tools';
 import { isMounted, mountOverlay, overlayOptions, unmountAll } from './mount';
 import { unpackLayer } from './tar-unpack';
+import { copyDiff } from './diff-copy';
+import { diffEntries, opaqueDirs } from '../rootfs';
+import { TAR_SPLIT, TarSplitWriter, assembleTar } from './tar-split';
 import { dirSize } from '../../util/dir-size';
 
-/** the registered tar, kept for save: <data-root>/layers/<chain hex>/layer.tar */
+/** the registered tar, as berthd kept it before tar-split: <data-root>/layers/<chain hex>/layer.tar */
 const LAYER_TAR = 'layer.tar';
 
 /**
  * LayerStore on overlayfs, laid out as overlay2 does:
  *   <data-root>/layers/<chain hex>/diff    unpacked layer (a lowerdir)
- *   <data-root>/layers/<chain hex>/layer.tar  the tar it came from (for save)
+ *   <data-root>/layers/<chain hex>/tar-split  the tar's headers, to rebuild it for save
+ *   <data-root>/layers/<chain hex>/stash/  content the tar replaced within itself (rare)
  *   <data-root>/layers/l/<LINK>            short symlink to ../<chain hex>/diff
  *   <data-root>/layers/tmp/                unpacks and deletions in progress (wiped at open)
  *   <data-root>/containers/<id>/           upper/, work/, merged/ (+ lower/ when scratch)
@@ -46,6 +50,9 @@ export class OverlayLayerStore implements LayerStore {
 
   /** Crash recovery; call once at daemon start, before any other method. */
   async open(): Promise<void> {
+    // each staged layer and each container's upper dir in a block group of its own
+    await markTopDir(this.tmpDir);
+    await markTopDir(this.containersDir);
     for (const e of fs.readdirSync(this.tmpDir)) fs.rmSync(path.join(this.tmpDir, e), { recursive: true, force: true });
     const rows = new Map(listLayers(this.db).map((r) => [r.chainId.replace(/^sha256:/, ''), r]));
     for (const e of fs.readdirSync(this.layersDir)) {
@@ -77,21 +84,78 @@ export class OverlayLayerStore implements LayerStore {
     return r ? info(r) : null;
   }
 
-  async register(parent: string | null, tar: Readable, opts: RegisterOptions = {}): Promise<LayerInfo> {
+  async register(parent: string | null, tar: Readable): Promise<LayerInfo> {
     if (parent !== null && !getLayer(this.db, parent)) {
       tar.destroy();
       throw new NotFoundError(`layer does not exist: ${parent}`);
     }
     if (parent) this.pin(parent, 1);
-    const tmp = fs.mkdtempSync(path.join(this.tmpDir, 'reg-'));
     try {
-      const diff = path.join(tmp, 'diff');
+      return await this.registerStaged(parent, await this.stage(tar));
+    } finally {
+      if (parent) this.pin(parent, -1);
+    }
+  }
+
+  /**
+   * Unpacks into layers/tmp/reg-*: diff/ plus the tar-split metadata that rebuilds the tar
+   * (no copy of the tar is kept). Wiped at the next open() unless registered.
+   */
+  async stage(tar: Readable): Promise<StagedLayer> {
+    const dir = fs.mkdtempSync(path.join(this.tmpDir, 'reg-'));
+    try {
+      const diff = path.join(dir, 'diff');
       fs.mkdirSync(diff, { mode: 0o755 });
-      const keep = path.join(tmp, LAYER_TAR);
-      const { diffId, size } = await unpackLayer(tar, diff, opts.tarFile ? undefined : keep);
-      if (opts.tarFile) linkOrCopy(opts.tarFile, keep);
+      const split = new TarSplitWriter(dir);
+      const { diffId, size } = await unpackLayer(tar, diff, split);
+      split.save();
+      return { diffId, size, dir };
+    } catch (e) {
+      await fs.promises.rm(dir, { recursive: true, force: true });
+      throw e;
+    }
+  }
+
+  /**
+   * A container's changes as a staged layer (null when it changed nothing), copied from its
+   * upper directory in one pass: no tar is written or parsed (see copyDiff).
+   */
+  async stageRw(containerId: string): Promise<StagedLayer | null> {
+    const { upper } = this.rwPaths(containerId);
+    const entries = diffEntries(upper, await opaqueDirs(upper));
+    if (entries.length === 0) return null;
+    const dir = fs.mkdtempSync(path.join(this.tmpDir, 'reg-'));
+    try {
+      const diff = path.join(dir, 'diff');
+      fs.mkdirSync(diff, { mode: 0o755 });
+      const split = new TarSplitWriter(dir);
+      const { diffId, size } = await copyDiff(upper, entries, diff, split);
+      split.save();
+      return { diffId, size, dir };
+    } catch (e) {
+      await fs.promises.rm(dir, { recursive: true, force: true });
+      throw e;
+    }
+  }
+
+  async discardStaged(staged: StagedLayer): Promise<void> {
+    await fs.promises.rm(this.stagedDir(staged), { recursive: true, force: true });
+  }
+
+  private stagedDir(staged: StagedLayer): string {
+    if (path.dirname(staged.dir) !== this.tmpDir || !path.basename(staged.dir).startsWith('reg-')) throw new NotFoundError(`not a staged layer: ${staged.dir}`);
+    return staged.dir;
+  }
+
+  async registerStaged(parent: string | null, staged: StagedLayer): Promise<LayerInfo> {
+    const tmp = this.stagedDir(staged);
+    if (parent) this.pin(parent, 1);
+    try {
+      if (parent !== null && !getLayer(this.db, parent)) throw new NotFoundError(`layer does not exist: ${parent}`);
+      const { diffId, size } = staged;
       const chainId = parent ? `sha256:${createHash('sha256').update(`${parent} ${diffId}`).digest('hex')}` : diffId;
-      if (!getLayer(this.db, chainId)) await syncFilesystem(diff);
+      // one syncfs makes every file of the layer durable before its row exists
+      if (!getLayer(this.db, chainId)) await syncFilesystem(tmp);
       // from here to the insert nothing awaits: no other register can interleave
       const existing = getLayer(this.db, chainId);
       if (existing) return info(existing);
@@ -114,13 +178,15 @@ export class OverlayLayerStore implements LayerStore {
 
   /**
    * The layer's tar exactly as it was registered (uncompressed): its sha256 is the diff ID.
-   * Kept beside diff/ at register time, since a tar regenerated from the unpacked directory
-   * could not reproduce another tool's header layout byte for byte.
+   * Rebuilt from the tar-split metadata and diff/ (verified against the diff ID as it
+   * streams); a layer registered by an older berthd still has its full layer.tar.
    */
   async tarLayer(chainId: string): Promise<{ size: number; stream: Readable }> {
-    if (!getLayer(this.db, chainId)) throw new NotFoundError(`layer does not exist: ${chainId}`);
-    const file = path.join(this.layersDir, chainId.replace(/^sha256:/, ''), LAYER_TAR);
-    const fh = await fs.promises.open(file, 'r').catch((e: NodeJS.ErrnoException) => {
+    const row = getLayer(this.db, chainId);
+    if (!row) throw new NotFoundError(`layer does not exist: ${chainId}`);
+    const dir = path.join(this.layersDir, chainId.replace(/^sha256:/, ''));
+    if (fs.existsSync(path.join(dir, TAR_SPLIT))) return assembleTar(dir, row.diffId);
+    const fh = await fs.promises.open(path.join(dir, LAYER_TAR), 'r').catch((e: NodeJS.ErrnoException) => {
       throw e.code === 'ENOENT' ? new NotFoundError(`layer ${chainId} has no saved tar (registered by an older berthd)`) : e;
     });
     const { size } = await fh.stat();
@@ -289,17 +355,6 @@ function linkName(hex: string): string {
   }
   if (bits > 0) out += alphabet[(value << (5 - bits)) & 31];
   return out;
-}
-
-/** A hard link when on the same filesystem (no second write), else a copy. */
-function linkOrCopy(src: string, dest: string): void {
-  try {
-    fs.linkSync(src, dest);
-  } catch (e) {
-    if (!['EXDEV', 'EPERM', 'EMLINK'].includes((e as NodeJS.ErrnoException).code ?? '')) throw e;
-    fs.copyFileSync(src, dest);
-  }
-  fs.chmodSync(dest, 0o600);
 }
 
 function fsyncDir(dir: string): void {

@@ -3,10 +3,11 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Readable, pipeline } from 'node:stream';
 import { createGunzip } from 'node:zlib';
-import * as tarStream from 'tar-stream';
 import { InvalidParameterError } from '../../util/errors';
 import { writeNewFile } from '../../util/archive';
 import { decompressWith, makeFifos, makeWhiteouts, setXattrs } from './host-tools';
+import { type TarHeader, TarReader } from './tar-reader';
+import type { TarSplitWriter } from './tar-split';
 
 /**
  * Unpacks a layer tar into an (empty, private) directory the way overlay2 stores layers:
@@ -89,10 +90,14 @@ class Unpacker {
   private size = 0;
   private readonly whiteouts = new Set<string>();
   private readonly opaque = new Set<string>();
-  private readonly fifos: { rel: string; header: tarStream.Header }[] = [];
+  private readonly fifos: { rel: string; header: TarHeader }[] = [];
   private readonly dirTimes: [string, Date][] = [];
 
-  constructor(private readonly root: string) {}
+  /**
+   * `keep(rel)` is asked before an earlier entry's file is removed (a later entry replaces
+   * it): true when it moved it away itself (its bytes are still needed).
+   */
+  constructor(private readonly root: string, private readonly keep: (rel: string) => boolean = () => false) {}
 
   private readonly umask = currentUmask();
   /** set when the entry's file was just created (by writeNewFile) */
@@ -119,35 +124,35 @@ class Unpacker {
     }
   }
 
-  async entry(header: tarStream.Header, body: AsyncIterable<unknown>): Promise<void> {
+  /** Returns the path (relative) of the file now holding the entry's content, if any; content it did not read is left for the caller. */
+  async entry(header: TarHeader, body: AsyncIterable<unknown>): Promise<string | null> {
     const type = header.type ?? 'file';
     const parts = cleanComponents(header.name);
     const base = parts[parts.length - 1] ?? '';
     if (parts.length > 1 && parts[0].startsWith(WH_META_PREFIX)) {
       // aufs metadata (.wh..wh.plnk, .wh..wh.aufs): not part of the filesystem
-      await drain(body);
-      return;
+      return null;
     }
     if (parts.length === 0 || base.startsWith(WH_PREFIX)) {
       // the root's own entry is skipped, as Docker does: the layer root stays 0755
-      await drain(body);
-      if (parts.length === 0) return;
+      if (parts.length === 0) return null;
       this.ensureParents(header.name, parts);
       const dir = parts.slice(0, -1).join('/');
       if (base === WH_OPAQUE) this.opaque.add(dir || '.');
       else if (!base.startsWith(WH_META_PREFIX)) this.whiteouts.add([...parts.slice(0, -1), base.slice(WH_PREFIX.length)].join('/'));
-      return;
+      return null;
     }
     this.ensureParents(header.name, parts);
     const rel = parts.join('/');
     const target = path.join(this.root, rel);
     const existing = lstatOrNull(target);
     if (existing && !(type === 'directory' && existing.isDirectory())) {
-      fs.rmSync(target, { recursive: true, force: true });
+      if (!this.keep(rel)) fs.rmSync(target, { recursive: true, force: true });
       if (existing.isDirectory()) this.forgetDirs(rel);
     }
     this.whiteouts.delete(rel);
     const mode = (header.mode ?? 0o644) & 0o7777;
+    let holder: string | null = null;
     switch (type) {
       case 'file':
       case 'contiguous-file': {
@@ -155,21 +160,19 @@ class Unpacker {
         await writeNewFile(target, body, header.size ?? -1, mode & 0o777);
         this.created = true;
         this.size += header.size ?? 0;
+        holder = rel;
         break;
       }
       case 'directory':
-        await drain(body);
         // a directory over a file (removed above) is made anew
         if (!existing?.isDirectory()) fs.mkdirSync(target, { mode: 0o700 });
         this.knownDirs.add(rel);
         this.dirTimes.push([target, header.mtime ?? new Date(0)]);
         break;
       case 'symlink':
-        await drain(body);
         fs.symlinkSync(header.linkname ?? '', target);
         break;
       case 'link': {
-        await drain(body);
         const linkParts = cleanComponents(header.linkname ?? '');
         if (linkParts.length === 0) throw hostile(`invalid hardlink "${header.name}" -> "${header.linkname}"`);
         this.ensureParents(header.name, linkParts, false);
@@ -177,25 +180,22 @@ class Unpacker {
         const st = lstatOrNull(src);
         if (!st || st.isDirectory()) throw hostile(`invalid hardlink "${header.name}" -> "${header.linkname}": target is not a file in this layer`);
         fs.linkSync(src, target);
-        return; // a hard link shares its target's metadata
+        return null; // a hard link shares its target's metadata
       }
       case 'character-device':
-        await drain(body);
         // a 0/0 character device already is an overlay whiteout; any other device is refused
-        if (header.devmajor === 0 && header.devminor === 0) { this.whiteouts.add(rel); return; }
+        if (header.devmajor === 0 && header.devminor === 0) { this.whiteouts.add(rel); return null; }
         throw hostile(`invalid tar entry "${header.name}": device nodes are not allowed in layers`);
       case 'block-device':
-        await drain(body);
         throw hostile(`invalid tar entry "${header.name}": device nodes are not allowed in layers`);
       case 'fifo':
-        await drain(body);
         this.fifos.push({ rel, header });
-        return;
+        return null;
       default:
-        await drain(body);
-        return;
+        return null;
     }
     this.applyMetadata(target, type === 'symlink', header, mode);
+    return holder;
   }
 
   /** a set-gid directory above `rel` (implicit subdirectories inherit the bit): its group is inherited */
@@ -210,7 +210,7 @@ class Unpacker {
     for (const d of this.knownDirs) if (d === rel || d.startsWith(`${rel}/`)) this.knownDirs.delete(d);
   }
 
-  private applyMetadata(target: string, isLink: boolean, header: tarStream.Header, mode: number): void {
+  private applyMetadata(target: string, isLink: boolean, header: TarHeader, mode: number): void {
     const fresh = this.created;
     this.created = false;
     const uid = header.uid ?? 0;
@@ -246,80 +246,40 @@ class Unpacker {
   }
 }
 
-async function drain(body: AsyncIterable<unknown>): Promise<void> {
-  for await (const _ of body) { /* discard */ }
-}
-
 /**
  * Unpacks `input` (plain or compressed tar) into `root`, which must exist and be empty.
- * With `keepTar`, the uncompressed tar is also written there byte for byte (save needs
- * exactly the bytes whose sha256 is the diff ID). On error the caller removes `root` (and
- * `keepTar`): nothing is ever written outside them.
+ * With `split`, the tar's metadata is recorded so the tar can be rebuilt byte for byte
+ * (save needs exactly the bytes whose sha256 is the diff ID); `split` must be rooted at
+ * root's parent. On error the caller removes root's parent: nothing is written outside it.
  */
-export async function unpackLayer(input: Readable, root: string, keepTar?: string): Promise<UnpackResult> {
+export async function unpackLayer(input: Readable, root: string, split?: TarSplitWriter): Promise<UnpackResult> {
   const decoded = await decompressedTar(input);
-  const copy = keepTar ? await fs.promises.open(keepTar, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | fs.constants.O_NOFOLLOW, 0o600) : null;
-  try {
-    return await unpackDecoded(input, decoded, root, copy);
-  } finally {
-    await copy?.close();
-  }
-}
-
-async function unpackDecoded(input: Readable, decoded: Readable, root: string, copy: fs.promises.FileHandle | null): Promise<UnpackResult> {
   const hash = createHash('sha256');
-  const extract = tarStream.extract();
-  // the kept copy is written in batches: a layer made by commit arrives in tiny chunks
-  // (a 512-byte header, a small body), one thread-pool write each would dominate
-  let batch: Buffer[] = [];
-  let batched = 0;
-  const flush = async (): Promise<void> => {
-    if (!copy || batched === 0) return;
-    const data = batch.length === 1 ? batch[0] : Buffer.concat(batch, batched);
-    batch = [];
-    batched = 0;
-    await copy.write(data);
-  };
-  const feeding = (async (): Promise<unknown> => {
-    try {
-      for await (const chunk of decoded) {
-        hash.update(chunk as Buffer);
-        if (copy) {
-          batch.push(chunk as Buffer);
-          batched += (chunk as Buffer).length;
-          if (batched >= 1 << 20) await flush();
-        }
-        if (!extract.write(chunk)) {
-          await new Promise<void>((resolve) => {
-            const done = (): void => { extract.off('drain', done); extract.off('close', done); resolve(); };
-            extract.on('drain', done);
-            extract.on('close', done);
-          });
-          if (extract.destroyed) return null;
-        }
-      }
-      await flush();
-      (extract as unknown as { end(): void }).end();
-      return null;
-    } catch (e) {
-      extract.destroy(e as Error);
-      return e;
+  async function* hashed(): AsyncGenerator<Buffer> {
+    for await (const chunk of decoded) {
+      hash.update(chunk as Buffer);
+      yield chunk as Buffer;
     }
-  })();
-  // an entry's stream only says "destroyed"; the cause (e.g. "Unexpected end of data") is here
-  let extractError: unknown = null;
-  extract.on('error', (e: unknown) => { extractError ??= e; });
-  const unpacker = new Unpacker(root);
+  }
+  const reader = new TarReader(hashed());
+  const unpacker = new Unpacker(root, (rel) => split?.removing(rel) ?? false);
   try {
-    for await (const entry of extract) await unpacker.entry(entry.header, entry);
+    for (let e = await reader.next(); e; e = await reader.next()) {
+      split?.raw(e.raw);
+      const holder = await unpacker.entry(e.header, e.body);
+      if (holder !== null) split?.file(holder, e.header.size);
+      else {
+        const rest = await reader.rest();
+        split?.content(rest);
+      }
+      split?.raw(await reader.endEntry());
+    }
+    split?.raw(reader.trailer);
   } catch (e) {
     decoded.destroy();
     input.destroy();
-    await feeding;
-    throw asTarError((e as NodeJS.ErrnoException).code === 'STREAM_DESTROYED' && extractError ? extractError : e);
+    throw asTarError(e);
   }
-  const feedError = await feeding;
-  if (feedError) throw asTarError(feedError);
   const size = await unpacker.finish();
   return { diffId: `sha256:${hash.digest('hex')}`, size };
 }

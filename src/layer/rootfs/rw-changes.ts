@@ -132,10 +132,10 @@ export function computeChanges(upper: string, lower: string, opaque: Set<string>
   return [...out.entries()].sort((a, b) => comparePaths(a[0], b[0])).map(([Path, Kind]) => ({ Path, Kind }));
 }
 
-interface DiffEntry { rel: string; st: fs.Stats; whiteout: boolean; opaque: boolean }
+export interface DiffEntry { rel: string; st: fs.Stats; whiteout: boolean; opaque: boolean }
 
 /** The upper dir's entries that belong in a committed layer, parents first. */
-function diffEntries(upper: string, opaque: Set<string>): DiffEntry[] {
+export function diffEntries(upper: string, opaque: Set<string>): DiffEntry[] {
   const collect = (rel: string): DiffEntry[] => {
     const out: DiffEntry[] = [];
     for (const name of sortedNames(path.join(upper, rel))) {
