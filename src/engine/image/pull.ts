@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { PassThrough, type Readable, Transform } from 'node:stream';
@@ -8,21 +7,20 @@ import {
   fullName, parseDigest, parseNormalizedNamed, storageKey,
 } from '../../image';
 import {
-  BlobDownload, type Credentials, type Descriptor, type GrowingFile, InflatedFile, MEDIA, type ImageManifest, type ManifestIndex, type Platform, type RepositoryClient,
+  BlobDownload, type Credentials, type Descriptor, type GrowingFile, type ImageManifest, type ManifestIndex, type Platform, type RepositoryClient,
   formatPlatform, isImageManifest, isIndex, parsePlatform, platformMatches, selectManifest,
 } from '../../registry';
+import type { LayerStore, StagedLayer } from '../../layer';
 import { InvalidParameterError, NotFoundError, errorMessage } from '../../util/errors';
 import type { EventBus } from '../events/bus';
 import { type RegistryAccess, credentialsOf, registryFailure } from './registry-access';
 import { Throttle, errorMsg, progressMsg, shortDigest, statusMsg } from './progress';
 
-const GZIP_LAYERS = new Set<string>([MEDIA.dockerLayer, MEDIA.ociLayerGzip]);
+/** layers unpacked at once (each inflates, hashes and writes files as its blob arrives) */
+const STAGE_CONCURRENCY = 3;
 
-/** A layer on its way: the compressed blob, and its inflated tar when it is gzip. */
-interface LayerFetch { dl: BlobDownload; inflated: InflatedFile | null; gzip: boolean }
-
-/** layers inflated ahead of the one being unpacked: more would starve it of CPU */
-const INFLATE_AHEAD = 2;
+/** What a pull needs of the layer store: layers are staged as they arrive, registered at the end. */
+export type PullLayers = ImageLayers & Pick<LayerStore, 'stage' | 'registerStaged' | 'discardStaged'>;
 
 /** What a pull needs of the image store (LocalImageStore has it). */
 export interface PullTarget {
@@ -39,10 +37,10 @@ export interface PullOptions {
 /**
  * docker pull: manifest (an index resolved for the platform), config, then the layers.
  * Layers download concurrently into content/tmp, each verified against its digest and
- * size; each is unpacked into the layer store while it streams in, in chain order (a layer
- * needs its parent). The image is recorded only when every layer is registered and its
- * diff ID matches the config; on failure the layers this pull registered are released, so
- * the store is as it was. A download cut short stays in tmp/ and is resumed by the next pull.
+ * size; each is staged in the layer store (unpacked without its parent) while it streams
+ * in, then all are registered in chain order. The image is recorded only when every layer
+ * is registered and its diff ID matches the config; on failure nothing is registered (and
+ * layers this pull registered are released), so the store is as it was. A download cut short stays in tmp/ and is resumed by the next pull.
  */
 export class ImagePuller {
   /** downloads in flight, by blob digest: two pulls of one layer share the download */
@@ -50,7 +48,7 @@ export class ImagePuller {
 
   constructor(
     private readonly images: PullTarget,
-    private readonly layers: ImageLayers,
+    private readonly layers: PullLayers,
     private readonly access: RegistryAccess,
     private readonly events: EventBus,
   ) {}
@@ -138,7 +136,12 @@ export class ImagePuller {
     return before?.id !== img.id;
   }
 
-  /** Downloads (concurrently) and registers (in order) every layer the store lacks. */
+  /**
+   * Every layer the store lacks: each downloads (verified as it streams) and is staged
+   * (inflated and unpacked without its parent) while it arrives, several at once; once all
+   * are staged and match the config's diff IDs they are registered in chain order. Any
+   * failure discards what was staged: nothing is registered.
+   */
   private async fetchLayers(repo: RepositoryClient, repoName: string, descs: Descriptor[], diffIds: string[], chainIds: string[], emit: (m: ProgressMessage) => void, signal: AbortSignal): Promise<void> {
     const missing: number[] = [];
     for (let i = 0; i < descs.length; i++) {
@@ -149,82 +152,73 @@ export class ImagePuller {
     for (const i of missing) emit(statusMsg('Pulling fs layer', shortDigest(descs[i].digest)));
     const throttle = new Throttle();
     const limit = Math.max(1, this.access.concurrency);
-    let running = 0;
-    const queue: (() => void)[] = [];
-    const slot = async (): Promise<() => void> => {
-      if (running >= limit) await new Promise<void>((r) => queue.push(r));
-      running++;
-      return () => { running--; queue.shift()?.(); };
-    };
+    const downloadSlots = new Semaphore(limit);
+    const stageSlots = new Semaphore(Math.max(1, Math.min(limit, STAGE_CONCURRENCY)));
     const ctl = new AbortController();
     const onAbort = (): void => ctl.abort();
     signal.addEventListener('abort', onAbort);
     for (const i of missing.slice(limit)) emit(statusMsg('Waiting', shortDigest(descs[i].digest)));
 
-    const downloads = new Map<number, Promise<LayerFetch>>();
     const held: string[] = [];
-    for (const i of missing) {
+    const staged = new Map<number, StagedLayer>();
+    const fetchOne = async (i: number): Promise<void> => {
       const d = descs[i];
       const id = shortDigest(d.digest);
-      downloads.set(i, (async () => {
-        const free = await slot();
-        try {
-          if (ctl.signal.aborted) throw new Error('pull cancelled');
-          const dl = this.startDownload(repo, d, ctl.signal);
-          held.push(d.digest);
-          const onGrow = (): void => {
-            if (dl.written < d.size && throttle.due(id, false)) emit(progressMsg('Downloading', id, dl.written, d.size));
-          };
-          dl.on('grow', onGrow);
-          dl.done.then(() => {
-            dl.off('grow', onGrow);
-            emit(statusMsg('Verifying Checksum', id));
-            emit(statusMsg('Download complete', id));
-          }, () => dl.off('grow', onGrow)).finally(free);
-          return { dl, inflated: null, gzip: GZIP_LAYERS.has(d.mediaType) };
-        } catch (e) {
-          free();
-          throw e;
+      const freeDownload = await downloadSlots.take();
+      let dl: BlobDownload;
+      try {
+        if (ctl.signal.aborted) throw new Error('pull cancelled');
+        dl = this.startDownload(repo, d, ctl.signal);
+        held.push(d.digest);
+      } catch (e) {
+        freeDownload();
+        throw e;
+      }
+      const onGrow = (): void => {
+        if (dl.written < d.size && throttle.due(id, false)) emit(progressMsg('Downloading', id, dl.written, d.size));
+      };
+      dl.on('grow', onGrow);
+      const downloaded = dl.done.then(() => {
+        emit(statusMsg('Verifying Checksum', id));
+        emit(statusMsg('Download complete', id));
+      }).finally(() => {
+        dl.off('grow', onGrow);
+        freeDownload();
+      });
+      // the stage reads the blob as it arrives; its stream ends only once the digest matched
+      const freeStage = await stageSlots.take();
+      try {
+        if (ctl.signal.aborted) throw new Error('pull cancelled');
+        const s = await this.layers.stage(this.extracting(dl, id, emit, throttle));
+        staged.set(i, s);
+        await downloaded;
+        if (s.diffId !== diffIds[i]) {
+          throw new InvalidParameterError(`filesystem layer verification failed for digest ${d.digest}: diff ID ${s.diffId}, the config says ${diffIds[i]}`);
         }
-      })());
-    }
+        emit(progressMsg('Extracting', id, dl.written, dl.written));
+      } finally {
+        freeStage();
+        void downloaded.catch(() => undefined);
+      }
+    };
     const created: string[] = [];
     try {
-      let parent: string | null = missing[0] > 0 ? chainIds[missing[0] - 1] : null;
-      // gzip is inflated into a file beside the download as it arrives, on the thread pool,
-      // a few layers ahead: the layer store then unpacks a plain tar and keeps that file
-      const inflateNow = (f: LayerFetch): void => {
-        if (f.gzip && !f.inflated) f.inflated = new InflatedFile(f.dl, `${f.dl.file}.tar-${randomBytes(4).toString('hex')}`);
-      };
-      const inflate = (k: number): void => { void downloads.get(missing[k])?.then(inflateNow, () => undefined); };
-      for (let k = 0; k < missing.length; k++) {
-        const i = missing[k];
-        const d = descs[i];
-        const id = shortDigest(d.digest);
-        for (let a = k; a <= k + INFLATE_AHEAD && a < missing.length; a++) inflate(a);
-        const f = await (downloads.get(i) as Promise<LayerFetch>);
-        inflateNow(f);
-        const { dl, inflated } = f;
-        const got = inflated
-          ? await this.layers.register(parent, this.extracting(inflated, id, emit, throttle), { tarFile: inflated.file })
-          : await this.layers.register(parent, this.extracting(dl, id, emit, throttle));
+      const tasks = missing.map((i) => fetchOne(i).catch((e: unknown) => { ctl.abort(); throw e; }));
+      // the first failure (in layer order) is the one reported, once every task has stopped
+      const results = await Promise.allSettled(tasks);
+      const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      if (failed) throw failed.reason;
+      for (const i of missing) {
+        const s = staged.get(i) as StagedLayer;
+        const got = await this.layers.registerStaged(i ? chainIds[i - 1] : null, s);
+        staged.delete(i);
         created.push(got.chainId);
-        await dl.done;
-        if (inflated) await fs.promises.rm(inflated.file, { force: true });
-        if (got.diffId !== diffIds[i]) {
-          throw new InvalidParameterError(`filesystem layer verification failed for digest ${d.digest}: diff ID ${got.diffId}, the config says ${diffIds[i]}`);
-        }
+        const d = descs[i];
         this.access.metadata.add(got.diffId, { digest: d.digest, size: d.size, mediaType: d.mediaType }, repoName);
-        emit(statusMsg('Pull complete', id));
-        parent = got.chainId;
+        emit(statusMsg('Pull complete', shortDigest(d.digest)));
       }
     } catch (e) {
-      ctl.abort();
-      await Promise.allSettled([...downloads.values()].map(async (p) => {
-        const f = await p;
-        await Promise.allSettled([f.dl.done, f.inflated?.done]);
-        if (f.inflated) await fs.promises.rm(f.inflated.file, { force: true });
-      }));
+      for (const s of staged.values()) await this.layers.discardStaged(s).catch(() => undefined);
       for (const c of [...new Set(created)].reverse()) {
         if (!this.layers.get(c)) continue;
         this.layers.retain(c);
@@ -245,7 +239,7 @@ export class ImagePuller {
     const count = new Transform({
       transform(chunk: Buffer, _e, cb) {
         read += chunk.length;
-        if (complete && throttle.due(id, read === file.written)) emit(progressMsg('Extracting', id, read, file.written));
+        if (complete && read < file.written && throttle.due(id, false)) emit(progressMsg('Extracting', id, read, file.written));
         cb(null, chunk);
       },
     });
@@ -283,4 +277,23 @@ function parseRef(fromImage: string, tag: string | undefined): NamedReference {
     return { domain: ref.domain, path: ref.path, tag };
   }
   return ref;
+}
+
+/** At most n holders at once; take() resolves with the function that gives the slot back. */
+class Semaphore {
+  private running = 0;
+  private readonly queue: (() => void)[] = [];
+  constructor(private readonly n: number) {}
+  async take(): Promise<() => void> {
+    if (this.running >= this.n) await new Promise<void>((r) => this.queue.push(r));
+    else this.running++;
+    let given = false;
+    return () => {
+      if (given) return;
+      given = true;
+      const next = this.queue.shift();
+      if (next) next();
+      else this.running--;
+    };
+  }
 }
