@@ -101,7 +101,7 @@ async function main(): Promise<void> {
   const containerFs = new ContainerFsService(deps, images);
   const containerService = new ContainerService(deps, (id) => execs.idsOf(id));
   const imageService = new ImageService(images, registry, events, new ImageArchives(images, layers, events, path.join(opts.dataRoot, 'content', 'tmp')));
-  const registryClient = new RegistryClient({ certsDir: opts.registryCertsDir, insecure: opts.insecureRegistries, mirrors: opts.registryMirrors, userAgent: `berth/${VERSION}` });
+  const registryClient = new RegistryClient({ certsDir: opts.registryCertsDir, insecure: opts.insecureRegistries, mirrors: opts.registryMirrors, defaultRegistry: opts.defaultRegistry, userAgent: `berth/${VERSION}` });
   const access = { client: registryClient, metadata: new DistributionMetadata(opts.dataRoot), tmpDir: path.join(opts.dataRoot, 'content', 'tmp') };
   const registryService = new RegistryService(
     { ...access, concurrency: opts.maxConcurrentDownloads },

@@ -72,6 +72,14 @@ describe('registry transport', () => {
   });
   it('docker.io goes to its mirrors first', () => {
     assert.deepEqual(t.endpoints('docker.io').map((e) => e.base), ['https://mirror.example', 'https://registry-1.docker.io']);
+    assert.equal(t.searchEndpoint().base, 'https://index.docker.io');
     t.close();
+  });
+  it('--default-registry replaces Docker Hub for docker.io, search included', () => {
+    const own = new RegistryTransport({ certsDir: '/nonexistent', insecure: [], mirrors: [], defaultRegistry: 'http://127.0.0.1:1' });
+    assert.deepEqual(own.endpoints('docker.io').map((e) => e.base), ['http://127.0.0.1:1']);
+    assert.deepEqual(own.endpoints('docker.io', false).map((e) => e.base), ['http://127.0.0.1:1']);
+    assert.equal(own.searchEndpoint().base, 'http://127.0.0.1:1');
+    own.close();
   });
 });

@@ -15,7 +15,7 @@ export interface SearchResult {
 }
 
 export async function searchRegistry(transport: RegistryTransport, domain: string, term: string, limit: number): Promise<SearchResult[]> {
-  const base = domain === 'docker.io' ? [{ base: 'https://index.docker.io', agent: transport.endpoints('docker.io').at(-1)!.agent }] : transport.endpoints(domain);
+  const base = domain === 'docker.io' ? [transport.searchEndpoint()] : transport.endpoints(domain);
   let last: unknown = null;
   for (const first of base) {
     for (let ep: typeof first | undefined = first; ep; ep = (ep as { fallback?: typeof first }).fallback) {

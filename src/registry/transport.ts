@@ -21,6 +21,8 @@ export interface TransportOptions {
   insecure: string[];
   /** --registry-mirror: base URLs tried first for docker.io */
   mirrors: string[];
+  /** --default-registry: where docker.io is reached (pull, push, login, search) */
+  defaultRegistry?: string;
   userAgent?: string;
 }
 
@@ -39,6 +41,9 @@ export interface RequestOptions {
   redirects?: number;
 }
 
+/** Docker Hub's registry API; its search API lives on index.docker.io */
+export const DOCKER_HUB_REGISTRY = 'https://registry-1.docker.io';
+
 export class RegistryTransport {
   private readonly agents = new Map<string, http.Agent>();
   readonly userAgent: string;
@@ -52,7 +57,7 @@ export class RegistryTransport {
     const out: Endpoint[] = [];
     if (domain === 'docker.io') {
       if (useMirrors) for (const m of this.opts.mirrors) out.push({ base: m.replace(/\/+$/, ''), agent: this.agent(new URL(m).host, new URL(m).protocol === 'https:', false) });
-      out.push({ base: 'https://registry-1.docker.io', agent: this.agent('registry-1.docker.io', true, false) });
+      out.push(this.defaultEndpoint());
       return out;
     }
     const hasCerts = fs.existsSync(path.join(this.opts.certsDir, domain));
@@ -63,6 +68,18 @@ export class RegistryTransport {
     if (insecure && !hasCerts) tlsEp.fallback = { base: `http://${domain}`, agent: this.agent(domain, false, false) };
     out.push(tlsEp);
     return out;
+  }
+
+  /** docker.io's own endpoint: Docker Hub, or --default-registry (e.g. an internal proxy) */
+  defaultEndpoint(): Endpoint {
+    const u = new URL(this.opts.defaultRegistry ?? DOCKER_HUB_REGISTRY);
+    return { base: u.origin, agent: this.agent(u.host, u.protocol === 'https:', false) };
+  }
+
+  /** where docker.io's v1 search is asked: Docker Hub's index, or the --default-registry */
+  searchEndpoint(): Endpoint {
+    const ep = this.defaultEndpoint();
+    return ep.base === DOCKER_HUB_REGISTRY ? { ...ep, base: 'https://index.docker.io' } : ep;
   }
 
   isInsecure(domain: string): boolean {
