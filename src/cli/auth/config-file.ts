@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { AuthConfig } from '../../api-types';
+import { parseNormalizedNamed } from '../../util/reference';
 import { eraseWithHelper, getWithHelper, storeWithHelper } from './cred-helper';
 
 /**
@@ -112,4 +113,15 @@ export function eraseAuth(key: string): boolean {
 /** X-Registry-Auth: the AuthConfig as base64url JSON. */
 export function encodeAuthHeader(a: AuthConfig): string {
   return Buffer.from(JSON.stringify(a)).toString('base64url');
+}
+
+/** X-Registry-Auth for an image name: the stored credentials of its registry, or none (the daemon judges a bad name). */
+export function authHeaderFor(name: string): string {
+  let domain: string;
+  try {
+    domain = parseNormalizedNamed(name).domain;
+  } catch {
+    return encodeAuthHeader({});
+  }
+  return encodeAuthHeader(getAuth(serverKey(domain)));
 }

@@ -1,6 +1,5 @@
 // The docker CLI runs credential helpers itself: a client-side executable is the only way to
 // speak their protocol, so this one file may start processes.
-// eslint-disable-next-line no-restricted-imports
 import { spawnSync } from 'node:child_process';
 import type { AuthConfig } from '../../api-types';
 

@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { ApiError } from '../../../client';
 import type { Ctx } from '../../command';
 import { ProgressRenderer } from '../../progress';
-import { authHeaderFor } from '../../auth/reference';
+import { authHeaderFor } from '../../auth/config-file';
 import type { CreatePlan } from './create-flags';
 
 /** busybox → busybox:latest (digests and explicit tags stay). */

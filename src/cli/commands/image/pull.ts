@@ -1,7 +1,8 @@
 import type { CommandDef } from '../../command';
 import { get } from '../../flagset';
 import { ProgressRenderer } from '../../progress';
-import { authHeaderFor, canonicalReference, splitReference } from '../../auth/reference';
+import { familiarName, parseNormalizedNamed, referenceString } from '../../../util/reference';
+import { authHeaderFor } from '../../auth/config-file';
 
 export const command: CommandDef = {
   usage: '[OPTIONS] NAME[:TAG|@DIGEST]',
@@ -16,22 +17,23 @@ export const command: CommandDef = {
   async run(ctx, v, args) {
     const all = get.bool(v, 'all-tags');
     const quiet = get.bool(v, 'quiet');
-    const ref = splitReference(args[0]);
-    if (all && (ref.tag || ref.digest)) throw new Error('tag can\'t be used with --all-tags/-a');
+    // a bad name is refused here, in Docker's words, as the docker CLI does
+    const ref = parseNormalizedNamed(args[0]);
+    if (all && (ref.tag !== undefined || ref.digest !== undefined)) throw new Error('tag can\'t be used with --all-tags/-a');
     let tag = ref.digest ?? ref.tag ?? '';
     if (!all && !tag) {
       tag = 'latest';
       if (!quiet) ctx.out.write('Using default tag: latest\n');
     }
     const r = new ProgressRenderer(ctx.out, Boolean(ctx.out.isTTY) && !quiet);
-    for await (const m of ctx.client().imagePull(ref.name, tag, get.str(v, 'platform'), authHeaderFor(ref.name))) {
+    for await (const m of ctx.client().imagePull(familiarName(ref), tag, get.str(v, 'platform'), authHeaderFor(args[0]))) {
       if (quiet) {
         if (m.error || m.errorDetail) throw new Error(m.errorDetail?.message ?? m.error);
         continue;
       }
       r.write(m);
     }
-    if (!all) ctx.out.write(`${canonicalReference(ref.digest ? `${ref.name}@${ref.digest}` : `${ref.name}:${tag}`)}\n`);
+    if (!all) ctx.out.write(`${referenceString(ref.digest !== undefined ? { domain: ref.domain, path: ref.path, digest: ref.digest } : { ...ref, tag })}\n`);
     return 0;
   },
 };

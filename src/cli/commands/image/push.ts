@@ -1,7 +1,8 @@
 import type { CommandDef } from '../../command';
 import { get } from '../../flagset';
 import { ProgressRenderer } from '../../progress';
-import { authHeaderFor, splitReference } from '../../auth/reference';
+import { familiarName, parseNormalizedNamed } from '../../../util/reference';
+import { authHeaderFor } from '../../auth/config-file';
 
 export const command: CommandDef = {
   usage: '[OPTIONS] NAME[:TAG]',
@@ -15,16 +16,16 @@ export const command: CommandDef = {
   async run(ctx, v, args) {
     const all = get.bool(v, 'all-tags');
     const quiet = get.bool(v, 'quiet');
-    const ref = splitReference(args[0]);
-    if (ref.digest) throw new Error('cannot push a digest reference');
-    if (all && ref.tag) throw new Error('tag can\'t be used with --all-tags/-a');
+    const ref = parseNormalizedNamed(args[0]);
+    if (ref.digest !== undefined) throw new Error('cannot push a digest reference');
+    if (all && ref.tag !== undefined) throw new Error('tag can\'t be used with --all-tags/-a');
     let tag = ref.tag ?? '';
     if (!all && !tag) {
       tag = 'latest';
       if (!quiet) ctx.out.write('Using default tag: latest\n');
     }
     const r = new ProgressRenderer(ctx.out, Boolean(ctx.out.isTTY) && !quiet);
-    for await (const m of ctx.client().imagePush(ref.name, tag, authHeaderFor(ref.name))) {
+    for await (const m of ctx.client().imagePush(familiarName(ref), tag, authHeaderFor(args[0]))) {
       if (quiet) {
         if (m.error || m.errorDetail) throw new Error(m.errorDetail?.message ?? m.error);
         continue;
