@@ -18,6 +18,9 @@ import { RegistryError } from './session';
  * earlier, failed pull is re-hashed and resumed too.
  */
 
+/** bytes a reader asks of the file at once */
+const READ_CHUNK = 1 << 20;
+
 export interface DownloadOptions {
   /** attempts after a lost connection (default 3; backoff 0.25 s, doubling) */
   retries?: number;
@@ -73,13 +76,15 @@ export abstract class GrowingFile extends EventEmitter {
     const fh = await fs.promises.open(this.file, 'r').catch((e: unknown) => { throw this.failed ?? e; });
     try {
       let pos = 0;
-      const buf = Buffer.allocUnsafe(1 << 20);
       for (;;) {
         if (pos < this.written) {
-          const { bytesRead } = await fh.read(buf, 0, Math.min(buf.length, this.written - pos), pos);
+          // a buffer per read, handed on as it is: no copy of every byte
+          const want = Math.min(READ_CHUNK, this.written - pos);
+          const buf = Buffer.allocUnsafe(want);
+          const { bytesRead } = await fh.read(buf, 0, want, pos);
           if (bytesRead > 0) {
             pos += bytesRead;
-            yield Buffer.from(buf.subarray(0, bytesRead));
+            yield bytesRead === want ? buf : buf.subarray(0, bytesRead);
             continue;
           }
         }
