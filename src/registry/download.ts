@@ -2,7 +2,6 @@ import { EventEmitter } from 'node:events';
 import { type Hash, createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import { Readable } from 'node:stream';
-import { createGunzip } from 'node:zlib';
 import type { RepositoryClient } from './client';
 import { DialError } from './transport';
 import { RegistryError } from './session';
@@ -187,39 +186,4 @@ function retryable(e: unknown): boolean {
   const code = (e as NodeJS.ErrnoException)?.code;
   return code === 'ECONNRESET' || code === 'EPIPE' || code === 'ERR_STREAM_PREMATURE_CLOSE' || code === 'ECONNREFUSED' || code === 'ETIMEDOUT'
     || /aborted|socket hang up/i.test((e as Error)?.message ?? '');
-}
-
-/**
- * A gzip blob inflated into a file as it downloads (on the thread pool, off the unpacking
- * path); done only when the inflated stream ended and the blob itself was verified.
- */
-export class InflatedFile extends GrowingFile {
-  constructor(private readonly source: GrowingFile, file: string) {
-    super(file);
-    this.begin(this.run());
-  }
-
-  private async run(): Promise<void> {
-    const fd = await fs.promises.open(this.file, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_TRUNC, 0o600);
-    this.opened();
-    try {
-      const gunzip = createGunzip();
-      const src = this.source.reader();
-      src.on('error', (e) => gunzip.destroy(e));
-      src.pipe(gunzip);
-      for await (const c of gunzip) {
-        const b = c as Buffer;
-        await fd.write(b, 0, b.length, this.written);
-        this.grew(b.length);
-      }
-      await this.source.done;
-    } catch (e) {
-      await fs.promises.rm(this.file, { force: true });
-      // corrupt bytes may break the inflater first: the blob's own verdict says why
-      const blobErr = await this.source.done.then(() => null, (x: unknown) => x);
-      throw blobErr ?? e;
-    } finally {
-      await fd.close();
-    }
-  }
 }
