@@ -20,7 +20,8 @@ function describe(dir: string): string[] {
       const p = path.join(rel, name);
       const st = fs.lstatSync(path.join(dir, p));
       let what = `${p} mode=${(st.mode & 0o177777).toString(8)} ${st.uid}:${st.gid} rdev=${st.rdev}`;
-      if (!st.isDirectory()) what += ` mtime=${Math.floor(st.mtimeMs / 1000)}`;
+      // a whiteout's time is when it was made (neither path gives it one)
+      if (!st.isDirectory() && !st.isCharacterDevice()) what += ` mtime=${Math.floor(st.mtimeMs / 1000)}`;
       if (st.isFile()) what += ` ${createHash('sha256').update(fs.readFileSync(path.join(dir, p))).digest('hex').slice(0, 12)} nlink=${st.nlink}`;
       if (st.isSymbolicLink()) what += ` -> ${fs.readlinkSync(path.join(dir, p))}`;
       if (st.isDirectory()) {
@@ -50,8 +51,9 @@ test('commit copies the upper dir in one pass: the same layer as unpacking its t
       const p = path.join(upper, rel);
       fs.mkdirSync(path.dirname(p), { recursive: true });
       fs.writeFileSync(p, data, { mode });
-      fs.chmodSync(p, mode);
+      // chown first: it clears set-id bits
       fs.chownSync(p, uid, gid);
+      fs.chmodSync(p, mode);
       fs.utimesSync(p, t, t);
     };
     put('etc/passwd', 'root:x:0:0\n');
@@ -92,6 +94,8 @@ test('commit copies the upper dir in one pass: the same layer as unpacking its t
     const got = describe(store.diffDir(layer.chainId));
     assert.deepEqual(got, describe(other.diffDir(old.chainId)));
     assert.ok(got.some((l) => l.startsWith('etc/passwd-hard ') && l.endsWith('nlink=2')));
+    assert.ok(got.some((l) => l.startsWith('bin/tool mode=104755 1000:100 ')), 'set-uid and owner');
+    assert.ok(got.some((l) => l.startsWith('shared/f mode=100640 0:0 ')), 'owner under a set-gid directory');
     assert.ok(got.some((l) => l.startsWith('etc/gone mode=20') && l.includes('rdev=0')), 'whiteout');
     assert.ok(got.some((l) => l.startsWith('opq ') && l.includes('opaque=y')), 'opaque');
     assert.ok(!got.some((l) => l.startsWith('etc/hostname')));
