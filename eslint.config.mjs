@@ -30,6 +30,8 @@ export default tseslint.config(
   },
   // cli speaks only the API: client and api-types, never the daemon's internals
   { files: ['src/cli/**/*.ts'], rules: rule(up('api', 'engine', 'daemon', 'store', 'compose-internal', ...sub), [childProcess, childProcessBare, sqlite], 'cli') },
+  // ...but the docker CLI runs credential helpers (docker-credential-*) client-side, so this file may spawn them
+  { files: ['src/cli/auth/cred-helper.ts'], rules: rule(up('api', 'engine', 'daemon', 'store', 'compose-internal', ...sub), [sqlite], 'cli') },
   { files: ['src/client/**/*.ts'], rules: rule(up('cli', 'api', 'engine', 'daemon', 'store', ...sub), [childProcess, childProcessBare, sqlite], 'client') },
   { files: ['src/api-types/**/*.ts'], rules: rule(up('cli', 'client', 'api', 'engine', 'daemon', 'store', 'util', ...sub), [], 'api-types') },
   // api: HTTP → engine calls; no filesystem, no subsystem internals

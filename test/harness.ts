@@ -39,6 +39,12 @@ export function run(cmd: string, args: string[], opts: RunOptions & { envBase?: 
   });
 }
 
+/**
+ * Test daemons never reach out: names of docker.io go to a loopback port nobody listens on
+ * (refused at once) instead of registry-1.docker.io, which would cost a DNS query.
+ */
+export const NO_DOCKER_HUB = ['--default-registry', 'http://127.0.0.1:1'];
+
 export class TestDaemon {
   readonly dir: string;
   readonly dataRoot: string;
@@ -49,6 +55,9 @@ export class TestDaemon {
   log = '';
   /** this daemon's own bridge name and 10.<k>.0.0/16 (see net-slot.ts) */
   readonly net: NetSlot = claimNetSlot();
+
+  /** extra berthd flags (e.g. --registry-certs-dir), read at each start */
+  extraArgs: () => string[] = () => [];
 
   constructor(name: string) {
     this.dir = mkdtempSync(path.join(os.tmpdir(), `berth-${name}-`));
@@ -70,6 +79,7 @@ export class TestDaemon {
     const args = [
       '--data-root', this.dataRoot, '--exec-root', this.execRoot, '-H', this.host,
       '--bridge-name', this.net.bridgeName, '--bip', this.net.bip, '--default-address-pool', this.net.pool,
+      ...NO_DOCKER_HUB, ...this.extraArgs(),
     ];
     const opts: SpawnOptions = { stdio: ['ignore', 'pipe', 'pipe'], env: process.env };
     const proc = spawn(BERTHD, args, opts);

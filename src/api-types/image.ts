@@ -52,3 +52,26 @@ export interface ProgressMessage {
   errorDetail?: { message: string };
   aux?: Record<string, unknown>;
 }
+
+/** Docker's AuthConfig: the body of POST /auth and, base64url-encoded, X-Registry-Auth. */
+export interface AuthConfig {
+  username?: string;
+  password?: string;
+  /** base64 "user:pass", as config.json keeps it */
+  auth?: string;
+  email?: string;
+  serveraddress?: string;
+  identitytoken?: string;
+  registrytoken?: string;
+}
+
+export interface AuthResponse { Status: string; IdentityToken?: string }
+
+/** One result of GET /images/search. */
+export interface ImageSearchResult { name: string; description: string; star_count: number; is_official: boolean; is_automated: boolean }
+
+/** GET /distribution/{name}/json */
+export interface DistributionInspect {
+  Descriptor: { mediaType: string; digest: string; size: number };
+  Platforms: { architecture: string; os: string; variant?: string; 'os.version'?: string }[];
+}

@@ -1,3 +1,2 @@
 /** The Engine API over HTTP: the daemon creates the server and listens where it likes. */
 export { createApiServer, ALL_ROUTES, compareApiVersions, type ApiServerOptions, type ServerInfo } from './server';
-export type { ImagePuller } from './routes/images';

@@ -15,6 +15,7 @@ import { diskUsageRoutes } from './routes/disk-usage';
 import { networkRoutes } from './routes/networks';
 import { volumeRoutes } from './routes/volumes';
 import { buildRoutes } from './routes/build';
+import { registryRoutes } from './routes/registry';
 
 export type { ServerInfo } from './context';
 
@@ -25,7 +26,7 @@ export interface ApiServerOptions {
 
 export const ALL_ROUTES: readonly Route[] = [
   ...systemRoutes, ...containerRoutes, ...containerIoRoutes, ...containerFsRoutes, ...execRoutes, ...imageRoutes,
-  ...diskUsageRoutes, ...networkRoutes, ...volumeRoutes, ...buildRoutes,
+  ...diskUsageRoutes, ...networkRoutes, ...volumeRoutes, ...buildRoutes, ...registryRoutes,
 ];
 
 interface RouteStore { handler: Handler }

@@ -25,6 +25,7 @@ const IMAGE: Record<string, Loader> = {
   ls: c('image/ls'), list: c('image/ls'), import: c('image/import'), inspect: c('image/inspect'), tag: c('image/tag'),
   rm: c('image/rm'), remove: c('image/rm'), prune: c('image/prune'), save: c('image/save'), load: c('image/load'), history: c('image/history'),
   build: c('image/build'),
+  pull: c('image/pull'), push: c('image/push'),
 };
 const BUILDER: Record<string, Loader> = { build: IMAGE.build, prune: c('builder/prune') };
 const SYSTEM: Record<string, Loader> = { df: c('system/df'), prune: c('system/prune'), events: c('system/events'), info: c('system/info') };
@@ -44,6 +45,7 @@ const TOP: Record<string, Loader> = {
   diff: CONTAINER.diff, export: CONTAINER.export, cp: CONTAINER.cp, commit: CONTAINER.commit,
   import: IMAGE.import, images: IMAGE.ls, save: IMAGE.save, load: IMAGE.load, tag: IMAGE.tag, rmi: IMAGE.rm, history: IMAGE.history, version: c('system/version'), info: c('system/info'),
   build: IMAGE.build,
+  pull: IMAGE.pull, push: IMAGE.push, login: c('system/login'), logout: c('system/logout'), search: c('image/search'),
 };
 const GROUPS: Record<string, Record<string, Loader>> = { container: CONTAINER, image: IMAGE, network: NETWORK, volume: VOLUME, system: SYSTEM, builder: BUILDER };
 

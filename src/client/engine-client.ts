@@ -10,7 +10,7 @@ import type {
   ContainerCreateRequest, ContainerCreateResponse, ContainerInspect, ContainerPruneResponse,
   ContainerStats, ContainerSummary, ContainerTopResponse, ContainerWaitResponse, EventMessage,
   DiskUsage, ExecCreateRequest, ExecInspect, ExecStartRequest, ImageDeleteResponseItem, ImageHistoryItem, ImageInspect,
-  ImagePruneResponse, ImageSummary, ProgressMessage, SystemInfo, SystemVersion, Volume, VolumeCreateRequest, VolumeListResponse,
+  ImagePruneResponse, ImageSummary, ProgressMessage, AuthConfig, AuthResponse, ImageSearchResult, SystemInfo, SystemVersion, Volume, VolumeCreateRequest, VolumeListResponse,
   VolumePruneResponse,
 } from '../api-types';
 import { imageBuildQuery, type BuildStreamMessage, type ImageBuildOptions } from './build';
@@ -221,12 +221,21 @@ export class EngineClient {
   buildPrune(filters?: Filters, all = false, keepStorage?: number): Promise<{ CachesDeleted: string[] | null; SpaceReclaimed: number }> {
     return this.transport.json('POST', '/build/prune', { query: { filters: encodeFilters(filters), all: all || undefined, 'keep-storage': keepStorage } });
   }
-  async *imagePull(fromImage: string, tag: string, platform?: string): AsyncGenerator<ProgressMessage> {
+  /** `registryAuth`: X-Registry-Auth (base64url JSON AuthConfig); "e30=" ({}) is anonymous. */
+  async *imagePull(fromImage: string, tag: string, platform?: string, registryAuth = 'e30='): AsyncGenerator<ProgressMessage> {
     const res = await this.transport.request('POST', '/images/create', {
-      query: { fromImage, tag, platform: platform || undefined },
-      headers: { 'X-Registry-Auth': 'e30=' },
+      query: { fromImage, tag: tag || undefined, platform: platform || undefined },
+      headers: { 'X-Registry-Auth': registryAuth },
     });
     yield* jsonLines<ProgressMessage>(res);
+  }
+  async *imagePush(name: string, tag: string | undefined, registryAuth: string): AsyncGenerator<ProgressMessage> {
+    const res = await this.transport.request('POST', `/images/${enc(name)}/push`, { query: { tag: tag || undefined }, headers: { 'X-Registry-Auth': registryAuth } });
+    yield* jsonLines<ProgressMessage>(res);
+  }
+  systemAuth(auth: AuthConfig): Promise<AuthResponse> { return this.transport.json('POST', '/auth', { json: auth }); }
+  imageSearch(term: string, limit?: number, filters?: Filters): Promise<ImageSearchResult[]> {
+    return this.transport.json('GET', '/images/search', { query: { term, limit: limit || undefined, filters: encodeFilters(filters) } });
   }
   /** `source` is a tarball stream (fromSrc=-) or a URL. */
   async *imageImport(source: Readable | string, o: ImportOptions = {}): AsyncGenerator<ProgressMessage> {

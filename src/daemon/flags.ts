@@ -14,6 +14,16 @@ export interface DaemonOptions {
   bip?: string;
   /** --default-address-pool base=CIDR,size=N (repeatable): subnets of user networks */
   addressPools: string[];
+  /** registries reached over plain http / unverified TLS (host[:port] or CIDR) */
+  insecureRegistries: string[];
+  /** mirrors of docker.io, tried first */
+  registryMirrors: string[];
+  /** where names of docker.io are pulled from (and pushed, logged in, searched) */
+  defaultRegistry: string;
+  /** per-registry TLS files: <dir>/HOST:PORT/{ca.crt,client.cert,client.key} */
+  registryCertsDir: string;
+  maxConcurrentDownloads: number;
+  maxConcurrentUploads: number;
 }
 
 /** dockerd-style flags. */
@@ -31,12 +41,19 @@ export function parseDaemonFlags(argv: string[]): DaemonOptions {
     .option('--bridge-name <name>', 'Name of the default bridge interface', 'berth0')
     .option('--bip <cidr>', 'Specify network bridge IP')
     .option('--default-address-pool <pool>', 'Default address pools for node specific local networks (base=CIDR,size=N)', (v: string, acc: string[]) => [...acc, v], [] as string[])
+    .option('--insecure-registry <registry>', 'Enable insecure registry communication', (v: string, acc: string[]) => [...acc, v], [] as string[])
+    .option('--registry-mirror <url>', 'Preferred registry mirror', (v: string, acc: string[]) => [...acc, v], [] as string[])
+    .option('--default-registry <url>', 'Where names of docker.io are pulled from (an internal proxy on air-gapped hosts); also used for docker.io login, search and push', 'https://registry-1.docker.io')
+    .option('--registry-certs-dir <dir>', 'Directory of per-registry TLS files (HOST:PORT/ca.crt, client.cert, client.key)', '/etc/berth/certs.d')
+    .option('--max-concurrent-downloads <n>', 'Set the max concurrent downloads for each pull', '3')
+    .option('--max-concurrent-uploads <n>', 'Set the max concurrent uploads for each push', '5')
     .version(process.env.npm_package_version ?? '0.1.0', '-v, --version', 'Print version information and quit')
     .allowExcessArguments(false);
   cmd.parse(argv, { from: 'user' });
   const o = cmd.opts<{
     host: string[]; dataRoot: string; execRoot: string; pidfile?: string; logLevel: DaemonOptions['logLevel']; defaultRuntime: string; debug: boolean;
     bridge?: string; bridgeName: string; bip?: string; defaultAddressPool: string[];
+    insecureRegistry: string[]; registryMirror: string[]; defaultRegistry: string; registryCertsDir: string; maxConcurrentDownloads: string; maxConcurrentUploads: string;
   }>();
   const execRoot = o.execRoot;
   return {
@@ -50,5 +67,23 @@ export function parseDaemonFlags(argv: string[]): DaemonOptions {
     bridgeName: o.bridge ?? o.bridgeName,
     bip: o.bip,
     addressPools: o.defaultAddressPool,
+    insecureRegistries: o.insecureRegistry,
+    registryMirrors: o.registryMirror,
+    defaultRegistry: registryUrl('--default-registry', o.defaultRegistry),
+    registryCertsDir: o.registryCertsDir,
+    maxConcurrentDownloads: Math.max(1, Number(o.maxConcurrentDownloads) || 3),
+    maxConcurrentUploads: Math.max(1, Number(o.maxConcurrentUploads) || 5),
   };
+}
+
+/** An http(s) base URL ("https://host[:port]"); anything else is refused at start. */
+function registryUrl(flag: string, v: string): string {
+  let u: URL;
+  try {
+    u = new URL(v);
+  } catch {
+    throw new Error(`invalid ${flag} ${JSON.stringify(v)}: not a URL`);
+  }
+  if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error(`invalid ${flag} ${JSON.stringify(v)}: must be http:// or https://`);
+  return u.origin;
 }

@@ -14,6 +14,8 @@ import {
   ContainerNetworking, NetworkRegistry, NetworkService, ensureDefaultNetworks,
 } from '../engine';
 import { BuildService, ContainerFsService, ContainerMounts, DiskUsageService, VolumeService } from '../engine';
+import { ImagePuller, ImagePusher, RegistryService } from '../engine';
+import { DistributionMetadata, RegistryClient } from '../registry';
 import type { ContainerDeps, DaemonFacts } from '../engine';
 import { LocalImageStore } from '../image';
 import { OverlayLayerStore } from '../layer';
@@ -25,6 +27,10 @@ import { errorMessage } from '../util/errors';
 import { parseDaemonFlags } from './flags';
 import { lockRoots } from './lock';
 import { createLogger } from './log';
+
+// a pull inflates and writes several layers at once on libuv's pool (4 threads by default);
+// set before anything uses the pool
+process.env.UV_THREADPOOL_SIZE ??= '12';
 
 const VERSION = '0.1.0';
 const RUNTIME_PATHS: Record<string, string> = { runc: '/usr/sbin/runc', crun: '/usr/bin/crun' };
@@ -95,12 +101,19 @@ async function main(): Promise<void> {
   const containerFs = new ContainerFsService(deps, images);
   const containerService = new ContainerService(deps, (id) => execs.idsOf(id));
   const imageService = new ImageService(images, registry, events, new ImageArchives(images, layers, events, path.join(opts.dataRoot, 'content', 'tmp')));
+  const registryClient = new RegistryClient({ certsDir: opts.registryCertsDir, insecure: opts.insecureRegistries, mirrors: opts.registryMirrors, defaultRegistry: opts.defaultRegistry, userAgent: `berth/${VERSION}` });
+  const access = { client: registryClient, metadata: new DistributionMetadata(opts.dataRoot), tmpDir: path.join(opts.dataRoot, 'content', 'tmp') };
+  const registryService = new RegistryService(
+    { ...access, concurrency: opts.maxConcurrentDownloads },
+    new ImagePuller(images, layers, { ...access, concurrency: opts.maxConcurrentDownloads }, events),
+    new ImagePusher(images, layers, { ...access, concurrency: opts.maxConcurrentUploads }, events),
+  );
   const diskUsage = new DiskUsageService(images, imageService, containerService, () => volumeService.usage());
   const builds = new BuildService({ containers: containerService, layers, images, imageApi: imageService, cache: new BuildCacheTable(db), dataRoot: opts.dataRoot });
   await builds.open();
   diskUsage.setBuildCache(builds);
   const server = createApiServer(
-    { containers: containerService, containerFs, execs, images: imageService, diskUsage, networks, system: new SystemService(facts, registry, images, events), volumes: volumeService, builds },
+    { containers: containerService, containerFs, execs, images: imageService, diskUsage, networks, system: new SystemService(facts, registry, images, events), volumes: volumeService, builds, registry: registryService },
     { version: VERSION, apiVersion: API_VERSION, minApiVersion: MIN_API_VERSION, os: 'linux' },
     { log: (m) => log.error(m) },
   );

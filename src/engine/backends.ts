@@ -5,7 +5,7 @@ import type {
   ContainerStats, ContainerSummary, ContainerTopResponse, ContainerWaitResponse, EventMessage,
   DiskUsage, ExecCreateRequest, ExecInspect, ImageDeleteResponseItem, ImageHistoryItem, ImageInspect, ImagePruneResponse, ImageSummary,
   EndpointSettings, HostConfig, NetworkCreateRequest, NetworkCreateResponse, NetworkPruneResponse, NetworkResource,
-  SystemInfo, SystemVersion, Volume, VolumeCreateRequest, VolumeListResponse, VolumePruneResponse,
+  SystemInfo, SystemVersion, AuthConfig, AuthResponse, DistributionInspect, ImageSearchResult, Volume, VolumeCreateRequest, VolumeListResponse, VolumePruneResponse,
 } from '../api-types';
 import type { StdioStream, TerminalSize } from '../runtime';
 
@@ -93,6 +93,20 @@ export interface ImageBackend {
   prune(filters: Filters): Promise<ImagePruneResponse>;
   /** POST /images/load: objectMode Readable of ProgressMessage (per-layer progress unless quiet) */
   load(body: Readable, quiet: boolean): Readable;
+}
+
+/** Registries: pull and push stream ProgressMessage objects (objectMode Readables). */
+export interface RegistryBackend {
+  /** POST /images/create?fromImage=&tag=&platform= */
+  pull(fromImage: string, opts: { tag?: string; platform?: string; auth?: AuthConfig }, abort?: AbortSignal): Readable;
+  /** POST /images/{name}/push?tag= */
+  push(name: string, opts: { tag?: string; auth?: AuthConfig }, abort?: AbortSignal): Readable;
+  /** POST /auth */
+  login(auth: AuthConfig): Promise<AuthResponse>;
+  /** GET /images/search */
+  search(term: string, opts: { limit: number; filters: Filters }): Promise<ImageSearchResult[]>;
+  /** GET /distribution/{name}/json */
+  distribution(name: string, auth?: AuthConfig): Promise<DistributionInspect>;
 }
 
 export interface SystemBackend {
@@ -202,4 +216,6 @@ export interface Backends {
   volumes?: VolumeBackend;
   /** absent in fakes; the routes answer 501 without it */
   builds?: BuildBackend;
+  /** absent in fakes; pull, push, login and search answer 501 without it */
+  registry?: RegistryBackend;
 }

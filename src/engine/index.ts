@@ -17,3 +17,6 @@ export { DiskUsageService, type VolumeUsageProvider } from './system/disk-usage'
 export { ContainerNetworking, NetworkRegistry, NetworkService, ensureDefaultNetworks } from './network';
 export { ContainerMounts, VolumeService } from './volume';
 export { BuildService, type BuildDeps } from './build/service';
+export { ImagePuller } from './image/pull';
+export { ImagePusher } from './image/push';
+export { RegistryService } from './image/registry-service';

@@ -46,3 +46,8 @@ export function isEngineError(e: unknown): e is EngineError {
 export function errorMessage(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
+
+/** 401: a registry refused the credentials (login, pull, push). */
+export class UnauthorizedError extends EngineError {
+  constructor(message: string) { super(message, 401); }
+}

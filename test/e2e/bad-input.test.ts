@@ -42,7 +42,7 @@ describe('bad input', () => {
       const cli = cliFor(daemon, name);
 
       it('run nosuchimage: "Unable to find image" then an error, exit 125', T, async () => {
-        const r = await cli(['run', 'nosuchimage'], { timeoutMs: 150000 });
+        const r = await cli(['run', 'nosuchimage'], { timeoutMs: 30000 });
         assert.equal(r.code, 125, describeResult(r));
         assert.match(r.stderr, /^Unable to find image 'nosuchimage:latest' locally$/m);
         const after = r.stderr.split(/Unable to find image 'nosuchimage:latest' locally\n/)[1] ?? '';

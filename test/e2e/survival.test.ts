@@ -8,7 +8,7 @@ import { describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
-import { BERTHD, eventually, run } from '../harness';
+import { BERTHD, NO_DOCKER_HUB, eventually, run } from '../harness';
 import { AGO, CLIS, assertDaemonUp, cliFor, describeResult, inspectField, okRun, psRow, spawnCli } from './support/cli';
 import type { CliName } from './support/cli';
 import { useDaemon } from './support/daemon';
@@ -95,7 +95,7 @@ describe('survival of a daemon kill -9', () => {
   it('a second berthd on the same roots is refused while the first runs', T, async () => {
     const d = daemon();
     const other = path.join(d.dir, 'second.sock');
-    const r = await run(BERTHD, ['--data-root', d.dataRoot, '--exec-root', d.execRoot, '-H', `unix://${other}`], { timeoutMs: 30000 });
+    const r = await run(BERTHD, ['--data-root', d.dataRoot, '--exec-root', d.execRoot, '-H', `unix://${other}`, ...NO_DOCKER_HUB], { timeoutMs: 30000 });
     assert.notEqual(r.code, 0, `the second daemon must refuse to start: ${describeResult(r)}`);
     assert.match(r.stderr, /\S/, 'with an error message');
     assert.match(r.stderr, /(already|in use|running|lock|pid)/i, `a clear reason: ${r.stderr}`);

@@ -1,25 +1,15 @@
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { ImageBackend } from '../../engine';
-import { InvalidParameterError, NotFoundError, SystemError } from '../../util/errors';
+import { InvalidParameterError, NotFoundError } from '../../util/errors';
 import type { ApiContext, Route } from '../context';
 import { boolParam, filtersParam, listParam, stringParam } from '../query';
 import { streamJsonLines } from '../streaming';
+import { imagePull, imagePush } from './registry';
 
 /**
  * Images. Names hold slashes and colons (127.0.0.1:5000/a/b:tag), so /images/{name}/...
  * is one wildcard route per method, split on its last segment.
  */
-
-/** Pulling, offered by an ImageBackend once the engine has it (the interface does not require it yet). */
-export interface ImagePuller {
-  pull(ref: string, opts: { tag?: string; platform?: string; registryAuth?: string }, abort?: AbortSignal): Readable;
-}
-
-function puller(images: ImageBackend): ImagePuller | null {
-  const p = (images as ImageBackend & Partial<ImagePuller>).pull;
-  return typeof p === 'function' ? { pull: p.bind(images) } : null;
-}
 
 export async function imageList(ctx: ApiContext): Promise<void> {
   const q = ctx.query;
@@ -37,11 +27,7 @@ export async function imageCreate(ctx: ApiContext): Promise<void> {
   const fromSrc = stringParam(q, 'fromSrc');
   let progress: Readable;
   if (fromImage !== undefined) {
-    const p = puller(ctx.backends.images);
-    const tag = stringParam(q, 'tag');
-    if (!p) throw new SystemError(`pulling images is not supported by this berthd yet: cannot pull ${fromImage}${tag ? `:${tag}` : ''}`);
-    const auth = ctx.req.headers['x-registry-auth'];
-    progress = p.pull(fromImage, { tag, platform: stringParam(q, 'platform'), registryAuth: typeof auth === 'string' ? auth : undefined }, ctx.signal);
+    progress = imagePull(ctx, fromImage);
   } else if (fromSrc !== undefined) {
     progress = ctx.backends.images.import(fromSrc === '-' ? ctx.bodyStream() : fromSrc, {
       repo: stringParam(q, 'repo'),
@@ -121,9 +107,10 @@ async function imageGetByName(ctx: ApiContext): Promise<void> {
 
 async function imagePostByName(ctx: ApiContext): Promise<void> {
   const { name, op } = splitImagePath(ctx.params['*'] ?? '');
-  if (!name || op !== 'tag') pageNotFound();
+  if (!name || (op !== 'tag' && op !== 'push')) pageNotFound();
   ctx.params.name = name;
-  await imageTag(ctx);
+  if (op === 'push') await imagePush(ctx);
+  else await imageTag(ctx);
 }
 
 async function imageDeleteByName(ctx: ApiContext): Promise<void> {

@@ -7,10 +7,11 @@ import { writeFileSync, mkdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { TestDaemon } from '../../harness';
 
-export function useDaemon(name: string, opts: { images?: boolean } = {}): () => TestDaemon {
+export function useDaemon(name: string, opts: { images?: boolean; args?: () => string[] } = {}): () => TestDaemon {
   let d: TestDaemon | undefined;
   before(async () => {
     d = new TestDaemon(name);
+    if (opts.args) d.extraArgs = opts.args;
     await d.start();
     if (opts.images !== false) await d.loadBaseImages();
   });

@@ -2,6 +2,8 @@
 import { writeFileSync } from 'node:fs';
 import { ApiError } from '../../../client';
 import type { Ctx } from '../../command';
+import { ProgressRenderer } from '../../progress';
+import { authHeaderFor } from '../../auth/config-file';
 import type { CreatePlan } from './create-flags';
 
 /** busybox → busybox:latest (digests and explicit tags stay). */
@@ -17,12 +19,13 @@ function splitTag(ref: string): [string, string] {
   return colon > ref.lastIndexOf('/') ? [ref.slice(0, colon), ref.slice(colon + 1)] : [ref, 'latest'];
 }
 
+/** The docker CLI's implicit pull: its progress display on stderr, with the stored credentials. */
 export async function pullImage(ctx: Ctx, ref: string, platform: string | undefined, quiet: boolean): Promise<void> {
   const [name, tag] = splitTag(withDefaultTag(ref));
-  for await (const m of ctx.client().imagePull(name, tag, platform)) {
+  const r = new ProgressRenderer(ctx.err, Boolean(ctx.err.isTTY));
+  for await (const m of ctx.client().imagePull(name, tag, platform, authHeaderFor(name))) {
     if (m.error || m.errorDetail) throw new Error(m.errorDetail?.message ?? m.error);
-    if (quiet || !m.status || m.progressDetail?.current !== undefined) continue;
-    ctx.err.write(m.id ? `${m.id}: ${m.status}\n` : `${m.status}\n`);
+    if (!quiet) r.write(m);
   }
 }
 

@@ -4,7 +4,7 @@ import {
   familiarize, familiarString, normalizeReference, parseAnyReference, parseNormalizedNamed, parseReference,
   referenceString, storageKey,
 } from './reference';
-import { InvalidParameterError } from '../util/errors';
+import { InvalidParameterError } from './errors';
 
 const hex = 'a'.repeat(64);
 
