@@ -13,7 +13,7 @@ import {
   SystemService, handleExit, recoverContainers,
   ContainerNetworking, NetworkRegistry, NetworkService, ensureDefaultNetworks,
 } from '../engine';
-import { BuildService, ContainerFsService, ContainerMounts, DiskUsageService, VolumeService } from '../engine';
+import { BuildService, pullingBaseImages, ContainerFsService, ContainerMounts, DiskUsageService, VolumeService } from '../engine';
 import { ImagePuller, ImagePusher, RegistryService } from '../engine';
 import { DistributionMetadata, RegistryClient } from '../registry';
 import type { ContainerDeps, DaemonFacts } from '../engine';
@@ -110,6 +110,7 @@ async function main(): Promise<void> {
   );
   const diskUsage = new DiskUsageService(images, imageService, containerService, () => volumeService.usage());
   const builds = new BuildService({ containers: containerService, layers, images, imageApi: imageService, cache: new BuildCacheTable(db), dataRoot: opts.dataRoot });
+  builds.setBaseImageResolver(pullingBaseImages(images, (ref, signal) => registryService.pull(ref, {}, signal)));
   await builds.open();
   diskUsage.setBuildCache(builds);
   const server = createApiServer(

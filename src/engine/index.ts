@@ -17,6 +17,7 @@ export { DiskUsageService, type VolumeUsageProvider } from './system/disk-usage'
 export { ContainerNetworking, NetworkRegistry, NetworkService, ensureDefaultNetworks } from './network';
 export { ContainerMounts, VolumeService } from './volume';
 export { BuildService, type BuildDeps } from './build/service';
+export { pullingBaseImages } from './build/base-image';
 export { ImagePuller } from './image/pull';
 export { ImagePusher } from './image/push';
 export { RegistryService } from './image/registry-service';

@@ -154,6 +154,27 @@ describe('registries', () => {
     await okRun(berth, ['rmi', 'mirrored:1', `${plain.host}/library/mirrored:1`]);
   });
 
+  for (const name of CLIS) {
+    it(`[${name}] build FROM an image only the registry has pulls it; one nowhere fails in the registry's words`, T, async () => {
+      const cli = clis[name];
+      const ref = `${plain.host}/base/bb:${name}`;
+      await okRun(berth, ['tag', 'busybox', ref]);
+      await okRun(berth, ['push', ref]);
+      await okRun(berth, ['rmi', ref]);
+      const ctx = mkdtempSync(path.join(dir, 'ctx-'));
+      writeFileSync(path.join(ctx, 'Dockerfile'), `FROM ${ref}\nRUN echo built > /built\n`);
+      const env = name === 'docker' ? { DOCKER_BUILDKIT: '0' } : undefined;
+      await okRun(cli, ['build', '--network', 'none', '-t', `from-registry:${name}`, ctx], env ? { env } : undefined);
+      assert.equal(await okRun(berth, ['run', '--rm', '--network', 'none', `from-registry:${name}`, 'cat', '/built']), 'built\n');
+      assert.equal(await idOf(ref), await idOf('busybox'));
+      writeFileSync(path.join(ctx, 'Dockerfile'), `FROM ${plain.host}/base/absent:1\n`);
+      const missing = await cli(['build', ctx], env ? { env } : undefined);
+      assert.equal(missing.code, 1, describeResult(missing));
+      assert.match(missing.stderr + missing.stdout, /manifest unknown|not found/);
+      await okRun(berth, ['rmi', ref, `from-registry:${name}`]);
+    });
+  }
+
   it('an image pushed by skopeo is pulled by berth and runs', T, async () => {
     const f = path.join(dir, 'skopeo-src.tar');
     writeFileSync(f, await layeredArchive('skopeo:1', { layers: 2 }));

@@ -1,4 +1,4 @@
-import { familiarName, parseNormalizedNamed, type ImageRecord, type ImageStore } from '../../image';
+import { familiarName, familiarString, parseNormalizedNamed, tagNameOnly, type ImageRecord, type ImageStore } from '../../image';
 import { BuildFailure } from './session';
 
 /**
@@ -20,5 +20,32 @@ export function localBaseImages(images: Pick<ImageStore, 'tryResolve'>): BaseIma
     }
     // what dockerd answers when the image is neither local nor pullable
     throw new BuildFailure(`pull access denied for ${repo}, repository does not exist or may require 'docker login': denied: requested access to the resource is denied`);
+  };
+}
+
+/** A pull as the registry service runs it: a stream of Docker's progress messages. */
+export type PullStream = (ref: string, signal: AbortSignal) => NodeJS.ReadableStream;
+
+/**
+ * Local images first; a missing one (or any, with --pull) is pulled from its registry, as
+ * dockerd's classic builder does, then looked up again. A pull that fails says why in the
+ * registry's words (unreachable, denied, unknown manifest).
+ */
+export function pullingBaseImages(images: Pick<ImageStore, 'tryResolve'>, pull: PullStream): BaseImageResolver {
+  const local = localBaseImages(images);
+  return async (ref, opts) => {
+    if (!opts.pull && images.tryResolve(ref)) return local(ref, opts);
+    let failure: string | null = null;
+    try {
+      // FROM busybox means busybox:latest, never every tag
+      const tagged = familiarString(tagNameOnly(parseNormalizedNamed(ref)));
+      for await (const m of pull(tagged, opts.signal) as AsyncIterable<{ error?: string }>) {
+        if (m && typeof m.error === 'string') failure = m.error;
+      }
+    } catch (e) {
+      failure = e instanceof Error ? e.message : String(e);
+    }
+    if (failure !== null) throw new BuildFailure(failure);
+    return local(ref, opts);
   };
 }
