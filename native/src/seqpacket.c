@@ -307,11 +307,13 @@ static napi_value js_close(napi_env env, napi_callback_info info) {
 
 napi_value berth_mount(napi_env env, napi_callback_info info);
 napi_value berth_umount(napi_env env, napi_callback_info info);
+napi_value berth_syncfs(napi_env env, napi_callback_info info);
 
 NAPI_MODULE_INIT() {
   napi_property_descriptor props[] = {
     {"mount", NULL, berth_mount, NULL, NULL, NULL, napi_default, NULL},
     {"umount", NULL, berth_umount, NULL, NULL, NULL, napi_default, NULL},
+    {"syncfs", NULL, berth_syncfs, NULL, NULL, NULL, napi_default, NULL},
     {"connect", NULL, js_connect, NULL, NULL, NULL, napi_default, NULL},
     {"write", NULL, js_write, NULL, NULL, NULL, napi_default, NULL},
     {"setReading", NULL, js_set_reading, NULL, NULL, NULL, napi_default, NULL},

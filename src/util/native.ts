@@ -12,7 +12,7 @@ export const SEQ_ERROR = 3;
 /** cb(SEQ_DATA, message) | cb(SEQ_EOF) | cb(SEQ_WRITABLE) | cb(SEQ_ERROR, errno) */
 export type SeqpacketCallback = (kind: number, arg: Buffer | number | undefined) => void;
 
-/** The syscalls Node lacks (native/src/seqpacket.c, native/src/mount.c). */
+/** The syscalls Node lacks (native/src/seqpacket.c, mount.c, syncfs.c). */
 export interface BerthNative {
   /** Connects to a SOCK_SEQPACKET unix socket (any path length); starts reading at once. */
   connect(path: string, cb: SeqpacketCallback): SeqpacketHandle;
@@ -25,6 +25,8 @@ export interface BerthNative {
   mount(source: string | null, target: string, fstype: string | null, flags: number, data: string | null): void;
   /** umount2(2); flags: MNT_DETACH = 2 */
   umount(target: string, flags: number): void;
+  /** syncfs(2) of the filesystem holding `path`, on the thread pool */
+  syncfs(path: string): Promise<void>;
 }
 
 export const MNT_DETACH = 2;

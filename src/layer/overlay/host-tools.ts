@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { PassThrough, type Readable } from 'node:stream';
 import { InvalidParameterError, SystemError } from '../../util/errors';
+import { berthNative } from '../../util/native';
 
 /**
  * The few operations Node has no API for (mknod of whiteouts, trusted.* xattrs, syncfs,
@@ -71,8 +72,8 @@ export async function markTopDir(dir: string): Promise<void> {
 }
 
 /** syncfs(2) on the filesystem holding `path`: one call instead of an fsync per file. */
-export async function syncFilesystem(path: string): Promise<void> {
-  await run('sync', ['-f', path]);
+export function syncFilesystem(path: string): Promise<void> {
+  return berthNative().syncfs(path);
 }
 
 /**
