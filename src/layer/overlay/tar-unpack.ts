@@ -38,6 +38,11 @@ export function cleanComponents(name: string): string[] {
   return parts;
 }
 
+/** Buffers pass as they are (no copy of every chunk); strings are encoded. */
+function asBuffer(v: Buffer | string): Buffer {
+  return typeof v === 'string' ? Buffer.from(v) : v;
+}
+
 /** Looks at the first bytes: gzip, xz and zstd are inflated, bzip2 is refused, else plain. */
 export async function decompressedTar(input: Readable): Promise<Readable> {
   const it = input[Symbol.asyncIterator]() as AsyncIterator<Buffer | string>;
@@ -47,7 +52,7 @@ export async function decompressedTar(input: Readable): Promise<Readable> {
   while (len < 6) {
     const r = await it.next();
     if (r.done) { done = true; break; }
-    const b = Buffer.from(r.value);
+    const b = asBuffer(r.value);
     chunks.push(b);
     len += b.length;
   }
@@ -59,14 +64,15 @@ export async function decompressedTar(input: Readable): Promise<Readable> {
     while (!done) {
       const r = await it.next();
       if (r.done) return;
-      yield Buffer.from(r.value);
+      yield asBuffer(r.value);
     }
   }
   const raw = Readable.from(all(), { objectMode: false });
   if (starts(0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00)) return decompressWith('xz', raw);
   if (starts(0x28, 0xb5, 0x2f, 0xfd)) return decompressWith('zstd', raw);
   if (!starts(0x1f, 0x8b)) return raw;
-  return pipeline(raw, createGunzip(), () => { /* errors reach the consumer through the last stream */ });
+  // 1 MiB output chunks: zlib's 16 KiB default means a thread-pool hand-off per 16 KiB
+  return pipeline(raw, createGunzip({ chunkSize: 1 << 20 }), () => { /* errors reach the consumer through the last stream */ });
 }
 
 const IS_ROOT = process.getuid?.() === 0;
