@@ -40,6 +40,7 @@ export class BuildSession {
   private readonly removals: Promise<unknown>[] = [];
   private readonly roots = new Map<string, Promise<string>>();
   private readonly scratch = new Set<string>();
+  private readonly hits: string[] = [];
 
   constructor(readonly deps: BuildDeps, readonly opts: BuildOptions, readonly signal: AbortSignal) {
     const id = randomBytes(8).toString('hex');
@@ -90,7 +91,7 @@ export class BuildSession {
       this.deps.cache.delete(key);
       return null;
     }
-    this.deps.cache.touch(key);
+    this.hits.push(key); // marked used when the build ends: one write, not one per step
     return img;
   }
 
@@ -137,6 +138,9 @@ export class BuildSession {
 
   /** Ends the build: containers killed and removed as asked, scratch layers and temp files gone. */
   async finish(): Promise<void> {
+    if (this.hits.length) {
+      try { this.deps.cache.touchMany(this.hits.splice(0)); } catch { /* usage statistics only */ }
+    }
     for (const id of this.running) this.removeContainer(id);
     this.running.clear();
     await Promise.all(this.removals);
