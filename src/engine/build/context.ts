@@ -57,13 +57,6 @@ export async function writeDockerfileContext(content: Buffer, dir: string): Prom
   await fs.promises.writeFile(path.join(dir, 'Dockerfile'), content, { mode: 0o600 });
 }
 
-/** Whether `head` (the first bytes of a body) look like a tar archive or a compressed one. */
-export function looksLikeArchive(head: Buffer): boolean {
-  const magic = [[0x1f, 0x8b], [0x42, 0x5a, 0x68], [0xfd, 0x37, 0x7a, 0x58, 0x5a], [0x28, 0xb5, 0x2f, 0xfd]];
-  if (magic.some((m) => m.every((b, i) => head[i] === b))) return true;
-  return head.length >= 262 && head.subarray(257, 262).toString('latin1') === 'ustar';
-}
-
 /** Reads the Dockerfile named by `name` (relative to the context) and applies .dockerignore. */
 export async function readDockerfile(dir: string, name: string): Promise<string> {
   const wanted = name === '' ? 'Dockerfile' : name;

@@ -8,7 +8,8 @@ import { dirSize } from '../../util/dir-size';
 import { errorMessage, InvalidParameterError } from '../../util/errors';
 import type { BuildBackend } from '../backends';
 import { localBaseImages, type BaseImageResolver } from './base-image';
-import { bufferStream, extractContext, looksLikeArchive, readDockerfile, writeDockerfileContext } from './context';
+import { isArchive } from '../../util/build-context';
+import { bufferStream, extractContext, readDockerfile, writeDockerfileContext } from './context';
 import { OrderedOutput, shortId } from './output';
 import { BuildFailure, BuildSession, SCRATCH_PREFIX, type BuildDeps, type BuildOptions } from './session';
 import { StageRunner, type StageResult } from './stage';
@@ -74,7 +75,7 @@ export class BuildService implements BuildBackend {
       const res = await fetch(url, { signal: s.signal });
       if (!res.ok) throw new InvalidParameterError(`unable to prepare context: error downloading remote context ${url}: ${res.status} ${res.statusText}`);
       const data = Buffer.from(await res.arrayBuffer());
-      if (looksLikeArchive(data.subarray(0, 512))) await extractContext(Readable.from([data]), s.ctxDir);
+      if (isArchive(data.subarray(0, 512))) await extractContext(Readable.from([data]), s.ctxDir);
       else await writeDockerfileContext(data, s.ctxDir);
       return;
     }
@@ -91,7 +92,7 @@ export class BuildService implements BuildBackend {
     }
     const first = Buffer.concat(head);
     const rest = ended ? Readable.from([]) : Readable.from({ [Symbol.asyncIterator]: () => it });
-    if (len === 0 || looksLikeArchive(first)) await extractContext(bufferStream(head, rest), s.ctxDir);
+    if (len === 0 || isArchive(first)) await extractContext(bufferStream(head, rest), s.ctxDir);
     else {
       const chunks: Buffer[] = [first];
       for await (const c of rest) chunks.push(c as Buffer);
