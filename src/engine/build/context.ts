@@ -20,8 +20,8 @@ export interface BuildContext {
   dockerfile: string;
 }
 
-/** Extracts the context tar into `dir` (created, empty). */
-export async function extractContext(body: Readable, dir: string): Promise<void> {
+/** Extracts the context tar into `dir` (created, empty); `rename` may leave entries out (null). */
+export async function extractContext(body: Readable, dir: string, rename?: (name: string) => string | null): Promise<void> {
   await fs.promises.mkdir(dir, { recursive: true, mode: 0o700 });
   let tar: Readable;
   try {
@@ -30,7 +30,7 @@ export async function extractContext(body: Readable, dir: string): Promise<void>
     throw new InvalidParameterError(`failed to read the build context: ${(e as Error).message}`);
   }
   try {
-    await extractTar(Readable.from(padded(tar)), dir, { scope: dir, noOverwriteDirNonDir: false });
+    await extractTar(Readable.from(padded(tar)), dir, { scope: dir, noOverwriteDirNonDir: false, ...(rename ? { rename } : {}) });
   } catch (e) {
     throw new InvalidParameterError(`failed to extract the build context: ${(e as Error).message}`);
   }
@@ -41,7 +41,7 @@ export async function extractContext(body: Readable, dir: string): Promise<void>
  * (Go's tar rewritten by ReplaceFileTarWrapper) stops after the last entry's data, without
  * its padding or the two zero blocks, which Go's reader accepts and tar-stream would not.
  */
-async function* padded(tar: Readable): AsyncGenerator<Buffer> {
+export async function* padded(tar: Readable): AsyncGenerator<Buffer> {
   let n = 0;
   for await (const chunk of tar) {
     const b = chunk as Buffer;
