@@ -85,7 +85,25 @@ export function sourceHash(sources: readonly string[]): string {
   return sources.length === 1 ? sources[0] : hashStringSlice('multi', sources);
 }
 
-async function fileSha256(p: string): Promise<string> {
+/** files up to this size are hashed with one plain read (no thread-pool round trips) */
+const SMALL_FILE = 256 * 1024;
+
+async function fileSha256(p: string, size: number): Promise<string> {
+  if (size <= SMALL_FILE) {
+    // the context was just extracted: its small files are in the page cache, and three
+    // syscalls here cost less than one thread-pool round trip
+    const fd = fs.openSync(p, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW);
+    let n = 0;
+    const buf = Buffer.allocUnsafe(size + 1);
+    try {
+      let r: number;
+      while (n < buf.length && (r = fs.readSync(fd, buf, n, buf.length - n, null)) > 0) n += r;
+    } finally {
+      fs.closeSync(fd);
+    }
+    if (n <= size) return createHash('sha256').update(buf.subarray(0, n)).digest('hex');
+    // it grew since lstat: hashed in chunks below
+  }
   const h = createHash('sha256');
   const fh = await fs.promises.open(p, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW);
   try {
@@ -101,38 +119,44 @@ async function fileSha256(p: string): Promise<string> {
   return h.digest('hex');
 }
 
-async function metaOf(abs: string, name: string, st: fs.Stats): Promise<EntryMeta> {
+function metaOf(abs: string, name: string, st: fs.Stats): EntryMeta {
   const type = st.isFile() ? 'file' : st.isDirectory() ? 'directory' : st.isSymbolicLink() ? 'symlink' : 'other';
   return {
     name, type, mode: st.mode, uid: st.uid, gid: st.gid,
     size: type === 'file' ? st.size : 0,
-    linkname: type === 'symlink' ? await fs.promises.readlink(abs) : '',
+    linkname: type === 'symlink' ? fs.readlinkSync(abs) : '',
   };
 }
 
+/** the walk gives the event loop a turn after this many entries (a large context blocks nothing for long) */
+const YIELD_EVERY = 256;
+
 /**
  * Checksum of one resolved source under `root` (`rel` slash-separated): `file:<hash>` or
- * `dir:<hash>`. Symlinks are hashed as links, never followed.
+ * `dir:<hash>`. Symlinks are hashed as links, never followed. Walked with plain syscalls
+ * (the thread pool's round trip per file made a cached COPY of a directory cost tens of ms).
  */
 export async function pathChecksum(root: string, rel: string): Promise<string> {
   const abs = path.join(root, rel);
-  const st = await fs.promises.lstat(abs);
+  const st = fs.lstatSync(abs);
   const name = rel.replace(/^\/+/, '');
   if (!st.isDirectory()) {
-    const meta = await metaOf(abs, name, st);
-    return `file:${entryChecksum(meta, meta.type === 'file' ? await fileSha256(abs) : '')}`;
+    const meta = metaOf(abs, name, st);
+    return `file:${entryChecksum(meta, meta.type === 'file' ? await fileSha256(abs, st.size) : '')}`;
   }
   const sums: string[] = [];
+  let seen = 0;
   const walk = async (dirAbs: string, dirRel: string, dst: fs.Stats): Promise<void> => {
-    sums.push(entryChecksum(await metaOf(dirAbs, dirRel, dst)));
-    for (const child of (await fs.promises.readdir(dirAbs)).sort()) {
+    sums.push(entryChecksum(metaOf(dirAbs, dirRel, dst)));
+    for (const child of fs.readdirSync(dirAbs).sort()) {
+      if (++seen % YIELD_EVERY === 0) await new Promise((resolve) => setImmediate(resolve));
       const cAbs = path.join(dirAbs, child);
       const cRel = dirRel === '' ? child : `${dirRel}/${child}`;
-      const cst = await fs.promises.lstat(cAbs);
+      const cst = fs.lstatSync(cAbs);
       if (cst.isDirectory()) await walk(cAbs, cRel, cst);
       else {
-        const meta = await metaOf(cAbs, cRel, cst);
-        sums.push(entryChecksum(meta, meta.type === 'file' ? await fileSha256(cAbs) : ''));
+        const meta = metaOf(cAbs, cRel, cst);
+        sums.push(entryChecksum(meta, meta.type === 'file' ? await fileSha256(cAbs, cst.size) : ''));
       }
     }
   };

@@ -80,7 +80,7 @@ function isURL(s: string): boolean {
   return /^https?:\/\//.test(s);
 }
 
-function cleanSource(orig: string): string {
+export function cleanSource(orig: string): string {
   let p = orig;
   if (p.startsWith('/')) p = p.slice(1);
   if (p.startsWith('./')) p = p.slice(2);

@@ -29,7 +29,7 @@ export {
 export { exposedPortKeys } from './ports';
 export { cacheKey, pathChecksum, sourceHash, hashStringSlice, entryChecksum, type EntryMeta } from './cache-key';
 export {
-  resolveCopySources, normalizeDest, destFor, goMatch, containsWildcards,
+  resolveCopySources, normalizeDest, destFor, goMatch, containsWildcards, cleanSource,
   type ResolvedSource, type ResolvedCopy,
 } from './copy-sources';
 export { archiveKind, isTarHeader, downloadFilename, type ArchiveKind } from './add-sources';

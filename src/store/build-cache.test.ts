@@ -16,7 +16,7 @@ describe('build cache table', () => {
     db = openDatabase(file, [buildCacheSchema]);
     const t = new BuildCacheTable(db);
     assert.equal(t.get('k1')?.imageId, 'sha256:img');
-    t.touch('k1', '2026-01-02T00:00:00.000Z');
+    t.touchMany(['k1'], '2026-01-02T00:00:00.000Z');
     assert.deepEqual(t.get('k1'), { key: 'k1', imageId: 'sha256:img', parentId: 'sha256:parent', created: '2026-01-01T00:00:00.000Z', lastUsed: '2026-01-02T00:00:00.000Z', uses: 1 });
     t.set('k1', 'sha256:other', 'sha256:parent');
     assert.equal(t.get('k1')?.imageId, 'sha256:other');

@@ -20,8 +20,8 @@ export interface BuildContext {
   dockerfile: string;
 }
 
-/** Extracts the context tar into `dir` (created, empty). */
-export async function extractContext(body: Readable, dir: string): Promise<void> {
+/** Extracts the context tar into `dir` (created, empty); `rename` may leave entries out (null). */
+export async function extractContext(body: Readable, dir: string, rename?: (name: string) => string | null): Promise<void> {
   await fs.promises.mkdir(dir, { recursive: true, mode: 0o700 });
   let tar: Readable;
   try {
@@ -30,7 +30,7 @@ export async function extractContext(body: Readable, dir: string): Promise<void>
     throw new InvalidParameterError(`failed to read the build context: ${(e as Error).message}`);
   }
   try {
-    await extractTar(Readable.from(padded(tar)), dir, { scope: dir, noOverwriteDirNonDir: false });
+    await extractTar(Readable.from(padded(tar)), dir, { scope: dir, noOverwriteDirNonDir: false, ...(rename ? { rename } : {}) });
   } catch (e) {
     throw new InvalidParameterError(`failed to extract the build context: ${(e as Error).message}`);
   }
@@ -41,7 +41,7 @@ export async function extractContext(body: Readable, dir: string): Promise<void>
  * (Go's tar rewritten by ReplaceFileTarWrapper) stops after the last entry's data, without
  * its padding or the two zero blocks, which Go's reader accepts and tar-stream would not.
  */
-async function* padded(tar: Readable): AsyncGenerator<Buffer> {
+export async function* padded(tar: Readable): AsyncGenerator<Buffer> {
   let n = 0;
   for await (const chunk of tar) {
     const b = chunk as Buffer;
@@ -55,13 +55,6 @@ async function* padded(tar: Readable): AsyncGenerator<Buffer> {
 export async function writeDockerfileContext(content: Buffer, dir: string): Promise<void> {
   await fs.promises.mkdir(dir, { recursive: true, mode: 0o700 });
   await fs.promises.writeFile(path.join(dir, 'Dockerfile'), content, { mode: 0o600 });
-}
-
-/** Whether `head` (the first bytes of a body) look like a tar archive or a compressed one. */
-export function looksLikeArchive(head: Buffer): boolean {
-  const magic = [[0x1f, 0x8b], [0x42, 0x5a, 0x68], [0xfd, 0x37, 0x7a, 0x58, 0x5a], [0x28, 0xb5, 0x2f, 0xfd]];
-  if (magic.some((m) => m.every((b, i) => head[i] === b))) return true;
-  return head.length >= 262 && head.subarray(257, 262).toString('latin1') === 'ustar';
 }
 
 /** Reads the Dockerfile named by `name` (relative to the context) and applies .dockerignore. */

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Readable } from 'node:stream';
 import {
-  archiveKind, destFor, downloadFilename, normalizeDest, pathChecksum, resolveCopySources, sourceHash,
+  archiveKind, cleanSource, destFor, downloadFilename, normalizeDest, pathChecksum, resolveCopySources, sourceHash,
   type CopyStep, type RunConfig,
 } from '../../build';
 import type { ImageRecord } from '../../image';
@@ -78,6 +78,10 @@ export async function copySources(s: BuildSession, step: CopyStep, root: string,
     if (isURL(src) && step.instruction.kind === 'ADD') out.push(await download(s, src, step.dest, n++, step.instruction.checksum));
     else if (src.startsWith('<<')) out.push(await inline(s, step, src, n++));
     else {
+      // a COPY from a context still in memory: checksummed there, on the disk only if asked
+      const mem = fromContext && cmdName === 'COPY' ? s.memory?.source(cleanSource(src)) : null;
+      if (mem) { out.push({ ...mem, extract: false }); continue; }
+      if (fromContext) await s.contextOnDisk();
       // one source at a time ("/" as dest: the several-sources rule is checked below)
       const r = await resolveCopySources(root, [src], '/', { cmdName, fromContext });
       for (const x of r.sources) {

@@ -54,6 +54,7 @@ async function hostMounts(s: BuildSession, mounts: readonly RunMount[], rootOf: 
         break;
       }
       case 'bind': {
+        if (m.from === '') await s.contextOnDisk();
         const root = m.from === '' ? s.ctxDir : await rootOf(m.from);
         out.push({ Type: 'bind', Source: scopedJoin(root, m.source || '/'), Target: m.target, ReadOnly: m.readOnly });
         break;

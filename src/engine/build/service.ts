@@ -8,7 +8,9 @@ import { dirSize } from '../../util/dir-size';
 import { errorMessage, InvalidParameterError } from '../../util/errors';
 import type { BuildBackend } from '../backends';
 import { localBaseImages, type BaseImageResolver } from './base-image';
-import { bufferStream, extractContext, looksLikeArchive, readDockerfile, writeDockerfileContext } from './context';
+import { isArchive, isTarHeader } from '../../util/build-context';
+import { bufferStream, extractContext, readDockerfile, writeDockerfileContext } from './context';
+import { MEMORY_CONTEXT_LIMIT, MemoryContext } from './context-memory';
 import { OrderedOutput, shortId } from './output';
 import { BuildFailure, BuildSession, SCRATCH_PREFIX, type BuildDeps, type BuildOptions } from './session';
 import { StageRunner, type StageResult } from './stage';
@@ -74,7 +76,7 @@ export class BuildService implements BuildBackend {
       const res = await fetch(url, { signal: s.signal });
       if (!res.ok) throw new InvalidParameterError(`unable to prepare context: error downloading remote context ${url}: ${res.status} ${res.statusText}`);
       const data = Buffer.from(await res.arrayBuffer());
-      if (looksLikeArchive(data.subarray(0, 512))) await extractContext(Readable.from([data]), s.ctxDir);
+      if (isArchive(data.subarray(0, 512))) await extractContext(Readable.from([data]), s.ctxDir);
       else await writeDockerfileContext(data, s.ctxDir);
       return;
     }
@@ -90,11 +92,23 @@ export class BuildService implements BuildBackend {
       len += r.value.length;
     }
     const first = Buffer.concat(head);
-    const rest = ended ? Readable.from([]) : Readable.from({ [Symbol.asyncIterator]: () => it });
-    if (len === 0 || looksLikeArchive(first)) await extractContext(bufferStream(head, rest), s.ctxDir);
+    const rest = (): Readable => (ended ? Readable.from([]) : Readable.from({ [Symbol.asyncIterator]: () => it }));
+    if (len > 0 && isTarHeader(first)) {
+      // a plain tar that is small stays in memory until a step needs its files (context-memory.ts)
+      const chunks = head;
+      while (!ended && len <= MEMORY_CONTEXT_LIMIT) {
+        const r = await it.next();
+        if (r.done) ended = true;
+        else { chunks.push(r.value); len += r.value.length; }
+      }
+      if (!ended) { await extractContext(bufferStream(chunks, rest()), s.ctxDir); return; }
+      const tar = Buffer.concat(chunks);
+      s.memory = await MemoryContext.parse(tar, s.ctxDir);
+      if (!s.memory) await extractContext(Readable.from([tar]), s.ctxDir);
+    } else if (len === 0 || isArchive(first)) await extractContext(bufferStream(head, rest()), s.ctxDir);
     else {
       const chunks: Buffer[] = [first];
-      for await (const c of rest) chunks.push(c as Buffer);
+      for await (const c of rest()) chunks.push(c as Buffer);
       await writeDockerfileContext(Buffer.concat(chunks), s.ctxDir);
     }
   }
@@ -107,7 +121,12 @@ export class BuildService implements BuildBackend {
       return tagNameOnly(named);
     });
     await this.receive(s, body);
-    const text = await readDockerfile(s.ctxDir, opts.dockerfile);
+    let text = s.memory?.readDockerfile(opts.dockerfile) ?? null;
+    if (text === null) {
+      await s.contextOnDisk();
+      s.memory = null; // the disk answers from now on
+      text = await readDockerfile(s.ctxDir, opts.dockerfile);
+    }
     if (text.length === 0) throw new InvalidParameterError(`the Dockerfile (${opts.dockerfile || 'Dockerfile'}) cannot be empty`);
     const df = parseDockerfileStages(text);
     addLabelStep(df, opts);

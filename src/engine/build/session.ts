@@ -8,6 +8,7 @@ import type { LayerStore } from '../../layer';
 import type { BuildCacheTable } from '../../store';
 import type { BuildRequest, ContainerBackend, ImageBackend } from '../backends';
 import type { CommitImages } from '../container/filesystem';
+import type { MemoryContext } from './context-memory';
 
 /** What a build needs of the engine; wired once in daemon/main.ts. */
 export interface BuildDeps {
@@ -40,11 +41,23 @@ export class BuildSession {
   private readonly removals: Promise<unknown>[] = [];
   private readonly roots = new Map<string, Promise<string>>();
   private readonly scratch = new Set<string>();
+  private readonly hits: string[] = [];
+  /** the context while it is only in memory (see context-memory.ts) */
+  memory: MemoryContext | null = null;
+  private onDisk: Promise<void> | null = null;
 
   constructor(readonly deps: BuildDeps, readonly opts: BuildOptions, readonly signal: AbortSignal) {
     const id = randomBytes(8).toString('hex');
     this.tmpDir = path.join(deps.dataRoot, 'build', 'tmp', id);
     this.ctxDir = path.join(this.tmpDir, 'context');
+  }
+
+  /** The context in ctxDir: written from memory the first time a step needs its files. */
+  contextOnDisk(): Promise<void> {
+    const m = this.memory;
+    if (!m) return Promise.resolve();
+    this.onDisk ??= m.extract();
+    return this.onDisk;
   }
 
   /** The directory of a RUN --mount=type=cache id (persistent until build prune). */
@@ -90,7 +103,7 @@ export class BuildSession {
       this.deps.cache.delete(key);
       return null;
     }
-    this.deps.cache.touch(key);
+    this.hits.push(key); // marked used when the build ends: one write, not one per step
     return img;
   }
 
@@ -137,6 +150,9 @@ export class BuildSession {
 
   /** Ends the build: containers killed and removed as asked, scratch layers and temp files gone. */
   async finish(): Promise<void> {
+    if (this.hits.length) {
+      try { this.deps.cache.touchMany(this.hits.splice(0)); } catch { /* usage statistics only */ }
+    }
     for (const id of this.running) this.removeContainer(id);
     this.running.clear();
     await Promise.all(this.removals);

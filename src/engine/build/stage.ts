@@ -106,6 +106,7 @@ export class StageRunner {
       const probe = cs.containerConfig(hash);
       const hit = this.cached(probe);
       if (hit) { this.image = hit; return; }
+      if (fromContext) await s.contextOnDisk();
       this.image = await copyStep(s, cs, parent, sources, probe, cs.createdBy(hash), this.d.maintainer);
       s.remember(parent, probe, this.image);
       return;

@@ -72,7 +72,7 @@ export async function extractTar(input: Readable, dest: string, opts: ExtractOpt
     switch (type) {
       case 'file':
       case 'contiguous-file': {
-        await writeNewFile(target, entry);
+        await writeNewFile(target, entry, header.size ?? -1);
         break;
       }
       case 'directory':
