@@ -57,8 +57,14 @@ async function runCommand(ctx: Ctx, v: FlagValues, image: string, cmd: string[])
   let restore = () => undefined as void;
   let unresize = () => undefined as void;
   try {
-    const conn = await client.containerAttach(id, { stream: true, stdin: o.interactive, stdout: true, stderr: true, detachKeys: o.detachKeys });
-    const wait = await client.containerWait(id, o.autoRemove ? 'removed' : 'next-exit');
+    // attach and wait are independent: one round trip, not two, before start
+    const attaching = client.containerAttach(id, { stream: true, stdin: o.interactive, stdout: true, stderr: true, detachKeys: o.detachKeys });
+    const waiting = client.containerWait(id, o.autoRemove ? 'removed' : 'next-exit');
+    const [conn, wait] = await Promise.all([attaching, waiting]).catch((e: unknown) => {
+      attaching.then((c) => c.close(), () => undefined);
+      waiting.catch(() => undefined);
+      throw e;
+    });
     if (o.tty && o.interactive) restore = rawMode();
     const streaming = pump(conn, { tty: o.tty, stdin: o.interactive, detachKeys: o.detachKeys });
     try {
