@@ -22,7 +22,12 @@ export function startContainer(deps: ContainerDeps, doc: ContainerDoc, restartin
       mon.restartTimer = null;
       doc.state.Restarting = false;
     }
-    const rootfs = await deps.layers.mount(doc.id);
+    let rootfs: string;
+    try {
+      rootfs = await deps.layers.mount(doc.id);
+    } catch (e) {
+      throw failed(deps, doc, e); // recorded, and a --rm container removed, like any failed start
+    }
     let netns: NamespaceMode;
     try {
       netns = await deps.network.setup(doc);
