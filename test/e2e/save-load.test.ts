@@ -6,32 +6,18 @@
  */
 import { describe, it, before, after } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import * as tarStream from 'tar-stream';
 import { eventually, run } from '../harness';
 import { CLIS, assertDaemonUp, cliBinary, cliFor, describeResult, okRun } from './support/cli';
 import type { Cli, CliName } from './support/cli';
 import { useDaemon } from './support/daemon';
+import { sha, tarOf } from './support/image-archive';
 import { TmuxPty } from './support/tmux-pty';
 
 const T = { timeout: 180000 };
 
-async function tarOf(entries: (Partial<tarStream.Header> & { name: string; content?: string | Buffer })[]): Promise<Buffer> {
-  const pack = tarStream.pack();
-  const chunks: Buffer[] = [];
-  const done = (async () => { for await (const c of pack) chunks.push(Buffer.from(c as Uint8Array)); })();
-  for (const { content, ...h } of entries) {
-    await new Promise<void>((resolve, reject) => pack.entry({ mtime: new Date(1_600_000_000_000), ...h }, content ?? '', (e) => (e ? reject(e) : resolve())));
-  }
-  pack.finalize();
-  await done;
-  return Buffer.concat(chunks);
-}
-
-const sha = (b: Buffer): string => `sha256:${createHash('sha256').update(b).digest('hex')}`;
 
 /** A one-layer docker archive; `diffId` overrides the layer's real digest in the config. */
 async function handMadeArchive(layer: Buffer, tag: string, diffId = sha(layer)): Promise<Buffer> {
