@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { InvalidParameterError } from '../../util/errors';
 import { readSmallFile } from '../../util/read-small';
 import { makeFifos, makeWhiteouts, setXattrs } from './host-tools';
-import { encodeHeader, type HeaderFields } from './tar-header';
+import { encodeHeader, type HeaderFields } from '../../util/archive/tar-header';
 import type { TarSplitWriter } from './tar-split';
 import type { DiffEntry } from '../rootfs';
 

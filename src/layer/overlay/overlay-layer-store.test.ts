@@ -10,7 +10,7 @@ import { openDatabase, layersSchema, getLayer, type Db } from '../../store';
 import { InvalidParameterError } from '../../util/errors';
 import { OverlayLayerStore } from './overlay-layer-store';
 import { isMounted, overlayOptions } from './mount';
-import { makeTar, type TarEntry } from './test-tar';
+import { makeTar, type TarEntry } from '../../util/archive/test-tar';
 
 const isRoot = process.getuid?.() === 0;
 

@@ -6,7 +6,7 @@ import { createGunzip } from 'node:zlib';
 import { InvalidParameterError } from '../../util/errors';
 import { writeNewFile } from '../../util/archive';
 import { decompressWith, makeFifos, makeWhiteouts, setXattrs } from './host-tools';
-import { type TarHeader, TarReader } from './tar-reader';
+import { type TarHeader, TarReader } from '../../util/archive/tar-reader';
 import type { TarSplitWriter } from './tar-split';
 
 /**

@@ -1,4 +1,4 @@
-import { InvalidParameterError } from '../../util/errors';
+import { InvalidParameterError } from '../errors';
 
 /**
  * A streaming tar reader that, unlike tar-stream, hands out the raw bytes around each

@@ -1,7 +1,8 @@
 /**
  * Encodes tar headers as a USTAR block, preceded by a PAX extended header when a field does
  * not fit (long or non-ASCII names and link targets, ids or sizes beyond octal's range), as
- * Go's archive/tar (Docker's) chooses. Used to write a layer's tar without a tar library.
+ * Go's archive/tar (Docker's) chooses. Used to write layer and build-context tars without a
+ * tar library's stream machinery.
  */
 
 export interface HeaderFields {
@@ -22,9 +23,48 @@ const FLAG: Record<HeaderFields['type'], string> = {
   file: '0', link: '1', symlink: '2', 'character-device': '3', 'block-device': '4', directory: '5', fifo: '6',
 };
 
-function octal(b: Buffer, off: number, len: number, v: number): void {
-  b.write(`${v.toString(8).padStart(len - 1, '0')}\0`, off, len, 'latin1');
+/**
+ * The fields are written byte by byte, each writer returning the sum of its bytes for the
+ * checksum: a client packs a build context with cold (interpreted) code, where Buffer.write
+ * calls and a 512-byte checksum loop made each header cost ~40 us.
+ */
+
+/** `len - 1` octal digits and a NUL */
+function octal(b: Buffer, off: number, len: number, v: number): number {
+  let sum = 0;
+  for (let i = off + len - 2; i >= off; i--) {
+    const c = 48 + (v % 8);
+    b[i] = c;
+    sum += c;
+    v = Math.floor(v / 8);
+  }
+  b[off + len - 1] = 0;
+  return sum;
 }
+
+/** at most `max` bytes of `s` (UTF-8) */
+function text(b: Buffer, off: number, max: number, s: string): number {
+  let sum = 0;
+  const n = Math.min(s.length, max);
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c > 0x7f) {
+      // not ASCII: let Buffer encode it, then sum what it wrote
+      b.fill(0, off, off + max);
+      const w = b.write(s, off, max, 'utf8');
+      sum = 0;
+      for (let j = off; j < off + w; j++) sum += b[j];
+      return sum;
+    }
+    b[off + i] = c;
+    sum += c;
+  }
+  return sum;
+}
+
+/** "ustar\0" and version "00" */
+const MAGIC = [0x75, 0x73, 0x74, 0x61, 0x72, 0, 0x30, 0x30];
+const MAGIC_SUM = MAGIC.reduce((a, c) => a + c, 0);
 
 function fits(v: number, len: number): boolean {
   return v >= 0 && v < 8 ** (len - 1);
@@ -45,22 +85,23 @@ function splitName(name: string): [string, string] | null {
 
 function block(h: HeaderFields, name: string, prefix: string, linkname: string, flag: string, size: number): Buffer {
   const b = Buffer.alloc(512);
-  b.write(name, 0, 100, 'utf8');
-  octal(b, 100, 8, h.mode & 0o7777);
-  octal(b, 108, 8, fits(h.uid, 8) ? h.uid : 0);
-  octal(b, 116, 8, fits(h.gid, 8) ? h.gid : 0);
-  octal(b, 124, 12, fits(size, 12) ? size : 0);
-  octal(b, 136, 12, fits(h.mtime, 12) ? h.mtime : 0);
-  b.write(flag, 156, 1, 'latin1');
-  b.write(linkname, 157, 100, 'utf8');
-  b.write('ustar\x0000', 257, 8, 'latin1');
-  octal(b, 329, 8, h.devmajor ?? 0);
-  octal(b, 337, 8, h.devminor ?? 0);
-  b.write(prefix, 345, 155, 'utf8');
-  b.fill(32, 148, 156);
-  let sum = 0;
-  for (let i = 0; i < 512; i++) sum += b[i];
-  b.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148, 8, 'latin1');
+  let sum = text(b, 0, 100, name);
+  sum += octal(b, 100, 8, h.mode & 0o7777);
+  sum += octal(b, 108, 8, fits(h.uid, 8) ? h.uid : 0);
+  sum += octal(b, 116, 8, fits(h.gid, 8) ? h.gid : 0);
+  sum += octal(b, 124, 12, fits(size, 12) ? size : 0);
+  sum += octal(b, 136, 12, fits(h.mtime, 12) ? h.mtime : 0);
+  b[156] = flag.charCodeAt(0);
+  sum += b[156];
+  sum += text(b, 157, 100, linkname);
+  for (let i = 0; i < 8; i++) b[257 + i] = MAGIC[i];
+  sum += MAGIC_SUM;
+  sum += octal(b, 329, 8, h.devmajor ?? 0);
+  sum += octal(b, 337, 8, h.devminor ?? 0);
+  sum += text(b, 345, 155, prefix);
+  // the checksum field counts as eight spaces; it holds six digits, a NUL and a space
+  octal(b, 148, 7, sum + 8 * 32);
+  b[155] = 32;
   return b;
 }
 

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { InvalidParameterError } from '../../util/errors';
+import { InvalidParameterError } from '../errors';
 import { encodeHeader } from './tar-header';
 import { TarReader, looksLikeTar } from './tar-reader';
 import { makeTar } from './test-tar';
