@@ -8,7 +8,7 @@ import {
 } from './reference';
 import {
   type Db, type ImageRow, childImageIds, deleteImageRef, deleteImageRow, findImageIdsByPrefix, getImage, getImageRef,
-  insertImage, listImages, refsOfImage, setImageRef, setLastTagTime,
+  insertImage, listImages, refsOfImage, relaxed, setImageRef, setLastTagTime,
 } from '../store';
 import { ConflictError, InvalidParameterError, NotFoundError } from '../util/errors';
 import { shortId } from '../util/ids';
@@ -176,8 +176,14 @@ export class LocalImageStore implements ImageStore {
     if (named.digest !== undefined) throw new InvalidParameterError('refusing to create a tag with a digest reference');
     if (familiarName(named) === 'sha256') throw new InvalidParameterError('refusing to create an ambiguous tag using digest algorithm as name');
     const now = this.now().toISOString();
+    const key = storageKey(tagNameOnly(named));
+    if (getImageRef(this.db, key) === img.id) {
+      // the tag is already there (a rebuild): only the tag time changes, no need to fsync
+      relaxed(this.db, () => setLastTagTime(this.db, img.id, now));
+      return;
+    }
     this.db.transaction(() => {
-      setImageRef(this.db, storageKey(tagNameOnly(named)), img.id, now);
+      setImageRef(this.db, key, img.id, now);
       setLastTagTime(this.db, img.id, now);
     })();
   }

@@ -19,3 +19,32 @@ export function openDatabase(file: string, schemas: string[], opts: { durable?: 
   for (const sql of schemas) db.exec(sql);
   return db;
 }
+
+const statements = new WeakMap<Db, Map<string, Database.Statement>>();
+
+/**
+ * The prepared statement for `sql` on `db`, prepared once: preparing costs more than running
+ * a lookup by key (a cached build step resolves ~20 images, each two queries).
+ */
+export function stmt(db: Db, sql: string): Database.Statement {
+  let m = statements.get(db);
+  if (!m) statements.set(db, (m = new Map()));
+  let s = m.get(sql);
+  if (!s) m.set(sql, (s = db.prepare(sql)));
+  return s;
+}
+
+/**
+ * Runs `fn` in a transaction whose commit is not fsynced (synchronous=NORMAL under WAL: the
+ * database stays consistent, the change may be lost to a machine crash), for bookkeeping
+ * that costs a rebuild at worst, such as an image's last tag time when a build re-tags it.
+ * The next durable commit on the connection syncs it along.
+ */
+export function relaxed<T>(db: Db, fn: () => T): T {
+  db.pragma('synchronous = NORMAL');
+  try {
+    return db.transaction(fn)();
+  } finally {
+    db.pragma('synchronous = FULL');
+  }
+}

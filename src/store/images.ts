@@ -1,4 +1,4 @@
-import type { Db } from './db';
+import { stmt, type Db } from './db';
 
 /**
  * Images and the references (tags and digests) pointing at them.
@@ -41,58 +41,58 @@ function toRow(r: RawImage): ImageRow {
 }
 
 export function getImage(db: Db, id: string): ImageRow | null {
-  const r = db.prepare('SELECT * FROM images WHERE id = ?').get(id) as RawImage | undefined;
+  const r = stmt(db, 'SELECT * FROM images WHERE id = ?').get(id) as RawImage | undefined;
   return r ? toRow(r) : null;
 }
 
 export function listImages(db: Db): ImageRow[] {
-  return (db.prepare('SELECT * FROM images ORDER BY created DESC, id').all() as RawImage[]).map(toRow);
+  return (stmt(db, 'SELECT * FROM images ORDER BY created DESC, id').all() as RawImage[]).map(toRow);
 }
 
 /** IDs ("sha256:<hex>") starting with "sha256:<hexPrefix>"; at most `limit`. */
 export function findImageIdsByPrefix(db: Db, hexPrefix: string, limit = 2): string[] {
   const like = `sha256:${hexPrefix.replace(/[^0-9a-f]/g, '')}%`;
-  return (db.prepare('SELECT id FROM images WHERE id LIKE ? LIMIT ?').all(like, limit) as { id: string }[]).map((r) => r.id);
+  return (stmt(db, 'SELECT id FROM images WHERE id LIKE ? LIMIT ?').all(like, limit) as { id: string }[]).map((r) => r.id);
 }
 
 /** Inserts the image unless it exists; returns true when it was new. */
 export function insertImage(db: Db, row: ImageRow): boolean {
-  const r = db.prepare('INSERT OR IGNORE INTO images (id, config, chain_ids, size, parent, created, last_tag_time) VALUES (?, ?, ?, ?, ?, ?, ?)')
+  const r = stmt(db, 'INSERT OR IGNORE INTO images (id, config, chain_ids, size, parent, created, last_tag_time) VALUES (?, ?, ?, ?, ?, ?, ?)')
     .run(row.id, row.config, JSON.stringify(row.chainIds), row.size, row.parent, row.created, row.lastTagTime);
   return r.changes === 1;
 }
 
 export function deleteImageRow(db: Db, id: string): void {
   db.transaction(() => {
-    db.prepare('DELETE FROM image_refs WHERE image_id = ?').run(id);
-    db.prepare('DELETE FROM images WHERE id = ?').run(id);
+    stmt(db, 'DELETE FROM image_refs WHERE image_id = ?').run(id);
+    stmt(db, 'DELETE FROM images WHERE id = ?').run(id);
   })();
 }
 
 export function childImageIds(db: Db, id: string): string[] {
-  return (db.prepare('SELECT id FROM images WHERE parent = ?').all(id) as { id: string }[]).map((r) => r.id);
+  return (stmt(db, 'SELECT id FROM images WHERE parent = ?').all(id) as { id: string }[]).map((r) => r.id);
 }
 
 export function setLastTagTime(db: Db, id: string, time: string): void {
-  db.prepare('UPDATE images SET last_tag_time = ? WHERE id = ?').run(time, id);
+  stmt(db, 'UPDATE images SET last_tag_time = ? WHERE id = ?').run(time, id);
 }
 
 export function getImageRef(db: Db, ref: string): string | null {
-  const r = db.prepare('SELECT image_id FROM image_refs WHERE ref = ?').get(ref) as { image_id: string } | undefined;
+  const r = stmt(db, 'SELECT image_id FROM image_refs WHERE ref = ?').get(ref) as { image_id: string } | undefined;
   return r ? r.image_id : null;
 }
 
 /** References of one image, oldest first. */
 export function refsOfImage(db: Db, imageId: string): string[] {
-  return (db.prepare('SELECT ref FROM image_refs WHERE image_id = ? ORDER BY created, ref').all(imageId) as { ref: string }[]).map((r) => r.ref);
+  return (stmt(db, 'SELECT ref FROM image_refs WHERE image_id = ? ORDER BY created, ref').all(imageId) as { ref: string }[]).map((r) => r.ref);
 }
 
 /** Points `ref` at `imageId` (moving it if it pointed elsewhere). */
 export function setImageRef(db: Db, ref: string, imageId: string, created: string): void {
-  db.prepare('INSERT INTO image_refs (ref, image_id, created) VALUES (?, ?, ?) ON CONFLICT(ref) DO UPDATE SET image_id = excluded.image_id, created = excluded.created')
+  stmt(db, 'INSERT INTO image_refs (ref, image_id, created) VALUES (?, ?, ?) ON CONFLICT(ref) DO UPDATE SET image_id = excluded.image_id, created = excluded.created')
     .run(ref, imageId, created);
 }
 
 export function deleteImageRef(db: Db, ref: string): boolean {
-  return db.prepare('DELETE FROM image_refs WHERE ref = ?').run(ref).changes === 1;
+  return stmt(db, 'DELETE FROM image_refs WHERE ref = ?').run(ref).changes === 1;
 }

@@ -1,4 +1,4 @@
-import type { Db } from './db';
+import { stmt, type Db } from './db';
 
 /**
  * Read-only layers (keyed by chain ID) and containers' read-write layers.
@@ -44,26 +44,26 @@ function toRow(r: RawLayer): LayerRow {
 }
 
 export function getLayer(db: Db, chainId: string): LayerRow | null {
-  const r = db.prepare('SELECT * FROM layers WHERE chain_id = ?').get(chainId) as RawLayer | undefined;
+  const r = stmt(db, 'SELECT * FROM layers WHERE chain_id = ?').get(chainId) as RawLayer | undefined;
   return r ? toRow(r) : null;
 }
 
 export function listLayers(db: Db): LayerRow[] {
-  return (db.prepare('SELECT * FROM layers').all() as RawLayer[]).map(toRow);
+  return (stmt(db, 'SELECT * FROM layers').all() as RawLayer[]).map(toRow);
 }
 
 /** Inserts a new layer and takes a reference on its parent, in one transaction. */
 export function insertLayer(db: Db, row: Omit<LayerRow, 'refcount'>): void {
   db.transaction(() => {
-    db.prepare('INSERT INTO layers (chain_id, diff_id, parent, size, link, refcount, created) VALUES (?, ?, ?, ?, ?, 0, ?)')
+    stmt(db, 'INSERT INTO layers (chain_id, diff_id, parent, size, link, refcount, created) VALUES (?, ?, ?, ?, ?, 0, ?)')
       .run(row.chainId, row.diffId, row.parent, row.size, row.link, row.created);
-    if (row.parent) db.prepare('UPDATE layers SET refcount = refcount + 1 WHERE chain_id = ?').run(row.parent);
+    if (row.parent) stmt(db, 'UPDATE layers SET refcount = refcount + 1 WHERE chain_id = ?').run(row.parent);
   })();
 }
 
 /** Adds `delta` to a layer's refcount; returns the new count (null when no such layer). */
 export function addLayerRef(db: Db, chainId: string, delta: number): number | null {
-  const r = db.prepare('UPDATE layers SET refcount = MAX(refcount + ?, 0) WHERE chain_id = ? RETURNING refcount').get(delta, chainId) as { refcount: number } | undefined;
+  const r = stmt(db, 'UPDATE layers SET refcount = MAX(refcount + ?, 0) WHERE chain_id = ? RETURNING refcount').get(delta, chainId) as { refcount: number } | undefined;
   return r ? r.refcount : null;
 }
 
@@ -75,7 +75,7 @@ export function deleteLayerRow(db: Db, chainId: string): { deleted: boolean; par
   return db.transaction(() => {
     const row = getLayer(db, chainId);
     if (!row || row.refcount > 0) return { deleted: false, parentToDelete: null };
-    db.prepare('DELETE FROM layers WHERE chain_id = ?').run(chainId);
+    stmt(db, 'DELETE FROM layers WHERE chain_id = ?').run(chainId);
     if (!row.parent) return { deleted: true, parentToDelete: null };
     const left = addLayerRef(db, row.parent, -1);
     return { deleted: true, parentToDelete: left === 0 ? row.parent : null };
@@ -83,20 +83,20 @@ export function deleteLayerRow(db: Db, chainId: string): { deleted: boolean; par
 }
 
 export function getRwLayer(db: Db, containerId: string): RwLayerRow | null {
-  const r = db.prepare('SELECT * FROM rw_layers WHERE container_id = ?').get(containerId) as { container_id: string; parent: string | null; created: string } | undefined;
+  const r = stmt(db, 'SELECT * FROM rw_layers WHERE container_id = ?').get(containerId) as { container_id: string; parent: string | null; created: string } | undefined;
   return r ? { containerId: r.container_id, parent: r.parent, created: r.created } : null;
 }
 
 export function listRwLayers(db: Db): RwLayerRow[] {
-  return (db.prepare('SELECT * FROM rw_layers').all() as { container_id: string; parent: string | null; created: string }[])
+  return (stmt(db, 'SELECT * FROM rw_layers').all() as { container_id: string; parent: string | null; created: string }[])
     .map((r) => ({ containerId: r.container_id, parent: r.parent, created: r.created }));
 }
 
 /** Records a read-write layer and takes a reference on its parent layer. */
 export function insertRwLayer(db: Db, row: RwLayerRow): void {
   db.transaction(() => {
-    db.prepare('INSERT INTO rw_layers (container_id, parent, created) VALUES (?, ?, ?)').run(row.containerId, row.parent, row.created);
-    if (row.parent) db.prepare('UPDATE layers SET refcount = refcount + 1 WHERE chain_id = ?').run(row.parent);
+    stmt(db, 'INSERT INTO rw_layers (container_id, parent, created) VALUES (?, ?, ?)').run(row.containerId, row.parent, row.created);
+    if (row.parent) stmt(db, 'UPDATE layers SET refcount = refcount + 1 WHERE chain_id = ?').run(row.parent);
   })();
 }
 
@@ -105,7 +105,7 @@ export function deleteRwLayer(db: Db, containerId: string): { parentToDelete: st
   return db.transaction(() => {
     const row = getRwLayer(db, containerId);
     if (!row) return { parentToDelete: null };
-    db.prepare('DELETE FROM rw_layers WHERE container_id = ?').run(containerId);
+    stmt(db, 'DELETE FROM rw_layers WHERE container_id = ?').run(containerId);
     if (!row.parent) return { parentToDelete: null };
     return { parentToDelete: addLayerRef(db, row.parent, -1) === 0 ? row.parent : null };
   })();
