@@ -82,6 +82,11 @@ export async function streamJsonLines<T>(ctx: ApiContext, source: AsyncIterable<
   try {
     let r: IteratorResult<T> | 'aborted' = first ?? await Promise.race([pending, aborted]);
     while (r !== 'aborted' && !r.done) {
+      // lines produced in one turn go out in one write (a cached build makes ~60 at once)
+      if (!res.writableCorked) {
+        res.cork();
+        process.nextTick(() => res.uncork());
+      }
       await writeChunk(res, JSON.stringify(r.value) + '\n');
       if (ctx.signal.aborted) break;
       pending = it.next();

@@ -2,9 +2,9 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Readable } from 'node:stream';
-import * as tarStream from 'tar-stream';
+import { TarReader } from '../../util/archive/tar-reader';
 import { containsWildcards, entryChecksum, hashStringSlice, PatternMatcher, readDockerignore, type EntryMeta } from '../../build';
-import { extractContext, padded } from './context';
+import { extractContext } from './context';
 
 /**
  * A small build context kept in memory: a fully cached rebuild reads its Dockerfile and
@@ -50,21 +50,22 @@ export class MemoryContext {
   /** The context, or null when its tar is not one this class keeps (see above). */
   static async parse(tar: Buffer, dir: string): Promise<MemoryContext | null> {
     const entries = new Map<string, Entry>();
-    const extract = tarStream.extract();
-    Readable.from(padded(Readable.from([tar]))).pipe(extract as unknown as NodeJS.WritableStream);
+    // the reader hands out slices of `tar`: no stream per entry, no copy of the content
+    // completed to whole blocks and an end marker, as padded() does for the disk path
+    const tail = Buffer.alloc((512 - (tar.length % 512)) % 512 + 1024);
+    const reader = new TarReader((async function* () { yield tar; yield tail; })());
     let plain = true;
     try {
-      for await (const entry of extract) {
+      for (let entry = await reader.next(); entry; entry = await reader.next()) {
         const h = entry.header;
-        const type = h.type ?? 'file';
         const parts = h.name.split('/').filter((p) => p !== '' && p !== '.');
         const name = parts.join('/');
-        const chunks: Buffer[] = [];
-        for await (const c of entry) chunks.push(c as Buffer);
-        if (parts.length === 0 && type === 'directory') continue; // the root: the extractor skips it too
-        if (parts.length === 0 || parts.includes('..') || entries.has(name) || !['file', 'contiguous-file', 'directory'].includes(type)) plain = false;
-        if (!plain) continue;
-        entries.set(name, { dir: type === 'directory', mode: (h.mode ?? 0o644) & 0o7777, uid: h.uid ?? 0, gid: h.gid ?? 0, data: Buffer.concat(chunks), children: [] });
+        const chunks = await reader.rest();
+        await reader.endEntry();
+        if (parts.length === 0 && h.type === 'directory') continue; // the root: the extractor skips it too
+        if (parts.length === 0 || parts.includes('..') || entries.has(name) || !['file', 'contiguous-file', 'directory'].includes(h.type)) plain = false;
+        if (!plain) break;
+        entries.set(name, { dir: h.type === 'directory', mode: h.mode & 0o7777, uid: h.uid, gid: h.gid, data: chunks.length === 1 ? chunks[0] : Buffer.concat(chunks), children: [] });
       }
     } catch {
       return null; // the extractor reports what is wrong with it
@@ -81,7 +82,7 @@ export class MemoryContext {
     for (const name of entries.keys()) if (!name.includes('/')) top.push(name);
     entries.set('', { dir: true, mode: 0, uid: 0, gid: 0, data: Buffer.alloc(0), children: top });
     for (const e of entries.values()) e.children.sort();
-    await fs.promises.mkdir(dir, { recursive: true, mode: 0o700 });
+    // the directory is made only when needed (a fully cached build touches no disk)
     return new MemoryContext(tar, entries, dir);
   }
 
@@ -125,7 +126,8 @@ export class MemoryContext {
     if (!e || this.removed.has(name)) return null;
     const meta = (n: string, x: Entry): EntryMeta => {
       if (n === '') {
-        // the context directory itself: made by mkdir, as on the disk path
+        // the context directory itself, made by mkdir as on the disk path (extractContext)
+        fs.mkdirSync(this.dir, { recursive: true, mode: 0o700 });
         const st = fs.lstatSync(this.dir);
         return { name: n, type: 'directory', mode: st.mode, uid: st.uid, gid: st.gid, size: 0, linkname: '' };
       }
