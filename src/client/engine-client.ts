@@ -3,7 +3,7 @@
  * back as async iterables (JSON objects) or raw readables (logs); attach and exec start
  * hijack the connection.
  */
-import type { IncomingMessage } from 'node:http';
+import type { Http1Response } from './http1';
 import type { Readable } from 'node:stream';
 import type {
   NetworkConnectRequest, NetworkCreateRequest, NetworkCreateResponse, NetworkDisconnectRequest, NetworkPruneResponse, NetworkResource,
@@ -22,7 +22,7 @@ import { Transport, type HijackedConnection, type Query } from './transport';
 export interface ContainerPathStat { name: string; size: number; mode: number; mtime: string; linkTarget: string }
 export interface CommitOptions { repo?: string; tag?: string; comment?: string; author?: string; pause?: boolean; changes?: string[] }
 
-function decodePathStat(res: IncomingMessage): ContainerPathStat {
+function decodePathStat(res: Http1Response): ContainerPathStat {
   const h = res.headers['x-docker-container-path-stat'];
   const raw = Array.isArray(h) ? h[0] : h;
   if (!raw) throw new Error('unable to get resource stat from response: missing X-Docker-Container-Path-Stat header');
@@ -127,7 +127,7 @@ export class EngineClient {
     return this.transport.json('POST', '/containers/prune', { query: { filters: encodeFilters(filters) } });
   }
   /** The raw log stream: stdcopy-framed unless the container has a TTY. */
-  containerLogs(id: string, o: LogsOptions): Promise<IncomingMessage> {
+  containerLogs(id: string, o: LogsOptions): Promise<Http1Response> {
     const q: Query = {
       follow: o.follow || undefined, stdout: o.stdout ?? true, stderr: o.stderr ?? true, since: o.since, until: o.until,
       timestamps: o.timestamps || undefined, tail: o.tail, details: o.details || undefined,
@@ -252,7 +252,7 @@ export class EngineClient {
   }
 
   /** GET /images/get: Docker's archive of the named images, as a raw stream. */
-  imageSave(names: string[]): Promise<IncomingMessage> {
+  imageSave(names: string[]): Promise<Http1Response> {
     return this.transport.request('GET', '/images/get', { query: { names } });
   }
 
@@ -265,25 +265,35 @@ export class EngineClient {
   }
 
   /** POST /build: `context` is the tar (or compressed tar) body; none with a remote context. */
-  async *imageBuild(context: Readable | null, o: ImageBuildOptions = {}): AsyncGenerator<BuildStreamMessage> {
+  async *imageBuild(context: Buffer | Readable | null, o: ImageBuildOptions = {}): AsyncGenerator<BuildStreamMessage> {
     const res = await this.transport.request('POST', '/build', {
       query: imageBuildQuery(o), body: context ?? undefined, headers: { 'Content-Type': 'application/x-tar' },
     });
     yield* jsonLines<BuildStreamMessage>(res);
   }
 
+  /**
+   * berth's POST /build/local: the daemon reads the context from `dir` on its own host
+   * (`id`: the directory's "dev:ino" here). Rejects with ApiError 404 (not berthd) or 412
+   * (the daemon cannot use it), before any message: then send the context with imageBuild.
+   */
+  async imageBuildLocal(dir: string, id: string, o: ImageBuildOptions = {}): Promise<AsyncGenerator<BuildStreamMessage>> {
+    const res = await this.transport.request('POST', '/build/local', { query: { ...imageBuildQuery(o), contextdir: dir, contextid: id } });
+    return jsonLines<BuildStreamMessage>(res);
+  }
+
   // container filesystem: diff, export, cp, commit
   containerChanges(id: string): Promise<{ Path: string; Kind: number }[] | null> {
     return this.transport.json('GET', `/containers/${enc(id)}/changes`);
   }
-  containerExport(id: string): Promise<IncomingMessage> { return this.transport.request('GET', `/containers/${enc(id)}/export`); }
+  containerExport(id: string): Promise<Http1Response> { return this.transport.request('GET', `/containers/${enc(id)}/export`); }
   /** HEAD /containers/{id}/archive: the path's stat from the X-Docker-Container-Path-Stat header */
   async containerStatPath(id: string, path: string): Promise<ContainerPathStat> {
     const res = await this.transport.request('HEAD', `/containers/${enc(id)}/archive`, { query: { path } });
     res.resume();
     return decodePathStat(res);
   }
-  async copyFromContainer(id: string, path: string): Promise<{ stat: ContainerPathStat; content: IncomingMessage }> {
+  async copyFromContainer(id: string, path: string): Promise<{ stat: ContainerPathStat; content: Http1Response }> {
     const res = await this.transport.request('GET', `/containers/${enc(id)}/archive`, { query: { path } });
     return { stat: decodePathStat(res), content: res };
   }

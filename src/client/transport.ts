@@ -3,12 +3,12 @@
  * Error statuses become ApiError with the daemon's `{"message"}`; a missing daemon becomes
  * DaemonUnreachableError. `hijack` performs the attach/exec connection upgrade.
  */
-import * as http from 'node:http';
 import * as net from 'node:net';
 import type { Duplex, Readable } from 'node:stream';
 import { API_VERSION } from '../api-types';
 import { ApiError, DaemonUnreachableError } from './errors';
 import type { Endpoint } from './endpoint';
+import { http1Request, type Http1Handlers, type Http1Response } from './http1';
 
 export type QueryValue = string | number | boolean | string[] | undefined | null;
 export type Query = Record<string, QueryValue>;
@@ -53,39 +53,40 @@ async function readAll(res: Readable): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-async function toApiError(res: http.IncomingMessage): Promise<ApiError> {
+async function toApiError(res: Http1Response): Promise<ApiError> {
   const text = (await readAll(res)).toString('utf8').trim();
   let message = text;
   try {
     const parsed = JSON.parse(text) as { message?: unknown };
     if (parsed && typeof parsed.message === 'string') message = parsed.message;
   } catch { /* not JSON: keep the text */ }
-  if (!message) message = `${res.statusCode} ${res.statusMessage ?? ''}`.trim();
-  return new ApiError(message, res.statusCode ?? 500);
+  if (!message) message = `${res.statusCode} ${res.statusMessage}`.trim();
+  return new ApiError(message, res.statusCode);
 }
 
 export class Transport {
-  private readonly agent: http.Agent;
+  constructor(readonly endpoint: Endpoint) {}
 
-  constructor(readonly endpoint: Endpoint) {
-    this.agent = new http.Agent({ keepAlive: true });
+  private connect(): net.Socket {
+    const ep = this.endpoint;
+    if (ep.socketPath) return net.connect(ep.socketPath);
+    const socket = net.connect({ host: ep.host, port: ep.port ?? 2375 });
+    socket.setNoDelay(true);
+    return socket;
   }
 
-  private base(method: string, path: string, opts: RequestOptions, upgrade: boolean): http.ClientRequest {
+  private open(method: string, path: string, opts: RequestOptions, upgrade: boolean, on: Omit<Http1Handlers, 'error'>, reject: (e: Error) => void): void {
     const headers: Record<string, string> = { 'User-Agent': 'Berth-Client', ...opts.headers };
-    if (opts.json !== undefined) headers['Content-Type'] = 'application/json';
-    if (upgrade) { headers.Connection = 'Upgrade'; headers.Upgrade = 'tcp'; }
+    let body = opts.body;
+    if (opts.json !== undefined) {
+      headers['Content-Type'] = 'application/json';
+      body = Buffer.from(JSON.stringify(opts.json));
+    }
     const ep = this.endpoint;
-    const socketPath = ep.socketPath;
-    return http.request({
-      method,
-      path: buildPath(path, opts.query),
-      headers,
-      // unix sockets bypass http.Agent: its TLS server-name check compiles Node's IPv6 regex
-      // (~9 ms of every CLI start) for a connection that costs nothing to open
-      ...(socketPath
-        ? { host: 'localhost', createConnection: () => net.connect(socketPath) }
-        : { host: ep.host, port: ep.port, agent: upgrade ? false : this.agent }),
+    const host = ep.socketPath ? 'localhost' : `${ep.host?.includes(':') ? `[${ep.host}]` : ep.host}:${ep.port}`;
+    http1Request(this.connect(), { method, path: buildPath(path, opts.query), host, headers, body, upgrade }, {
+      ...on,
+      error: (e) => reject(this.connectError(e)),
     });
   }
 
@@ -95,27 +96,16 @@ export class Transport {
     return e instanceof Error ? e : new Error(String(e));
   }
 
-  private send(req: http.ClientRequest, opts: RequestOptions): void {
-    if (opts.json !== undefined) req.end(JSON.stringify(opts.json));
-    else if (Buffer.isBuffer(opts.body)) req.end(opts.body);
-    else if (opts.body) {
-      // a body that fails (a context that cannot be read) ends the request, or it would hang
-      opts.body.once('error', (e) => req.destroy(e));
-      opts.body.pipe(req);
-    }
-    else req.end();
-  }
-
   /** Resolves with the response once headers arrive; rejects on error statuses. */
-  request(method: string, path: string, opts: RequestOptions = {}): Promise<http.IncomingMessage> {
+  request(method: string, path: string, opts: RequestOptions = {}): Promise<Http1Response> {
     return new Promise((resolve, reject) => {
-      const req = this.base(method, path, opts, false);
-      req.on('error', (e) => reject(this.connectError(e)));
-      req.on('response', (res) => {
-        if ((res.statusCode ?? 500) >= 400) toApiError(res).then(reject, reject);
-        else resolve(res);
-      });
-      this.send(req, opts);
+      this.open(method, path, opts, false, {
+        response: (res) => {
+          if (res.statusCode >= 400) toApiError(res).then(reject, reject);
+          else resolve(res);
+        },
+        upgrade: (socket) => { socket.destroy(); reject(new Error('unexpected protocol upgrade')); },
+      }, reject);
     });
   }
 
@@ -129,26 +119,26 @@ export class Transport {
   async call(method: string, path: string, opts: RequestOptions = {}): Promise<number> {
     const res = await this.request(method, path, opts);
     await readAll(res);
-    return res.statusCode ?? 200;
+    return res.statusCode;
   }
 
   /** Upgrade the connection (101) and hand back the raw socket. */
   hijack(method: string, path: string, opts: RequestOptions = {}): Promise<HijackedConnection> {
     return new Promise((resolve, reject) => {
-      const req = this.base(method, path, opts, true);
-      req.on('error', (e) => reject(this.connectError(e)));
-      req.on('upgrade', (_res, socket, head) => {
-        if (head.length) socket.unshift(head);
-        resolve({ stream: socket, closeWrite: () => socket.end(), close: () => socket.destroy() });
-      });
-      req.on('response', (res) => {
-        if ((res.statusCode ?? 500) >= 400) { toApiError(res).then(reject, reject); return; }
-        // A daemon that streams without upgrading: output only.
-        resolve({ stream: res as unknown as Duplex, closeWrite: () => undefined, close: () => res.destroy() });
-      });
-      this.send(req, opts);
+      this.open(method, path, opts, true, {
+        upgrade: (socket, head) => {
+          if (head.length) socket.unshift(head);
+          resolve({ stream: socket, closeWrite: () => socket.end(), close: () => socket.destroy() });
+        },
+        response: (res) => {
+          if (res.statusCode >= 400) { toApiError(res).then(reject, reject); return; }
+          // A daemon that streams without upgrading: output only.
+          resolve({ stream: res as unknown as Duplex, closeWrite: () => undefined, close: () => res.destroy() });
+        },
+      }, reject);
     });
   }
 
-  close(): void { this.agent.destroy(); }
+  /** nothing to release: every request has its own connection */
+  close(): void { /* no pool */ }
 }
