@@ -19,7 +19,7 @@ export { ShellLex, envFromList, expandWord, type EnvLookup, type LexOptions, typ
 export { type RunMount, type MountType, type CacheSharing, type NetworkMode } from './dockerfile/run-mount';
 export { goQuote, goQuoteSlice, parseGoDuration, formatGoDuration } from './dockerfile/go-format';
 // the context matcher and tar live in util/build-context (shared with the CLI)
-export { PatternMatcher, readDockerignore, keepBuildFiles, cleanPath, contextTar, contextExcludes, walkContext, type ContextOptions } from '../util/build-context';
+export { PatternMatcher, readDockerignore, keepBuildFiles, cleanPath } from '../util/build-context';
 export { BuildArgs, BUILTIN_ARGS, type BuildArgValues } from './build-args';
 export { planBuild, processMetaArgs, platformArgs, resolveStageRef, type BuildPlan, type PlannedStage, type PlanOptions } from './plan';
 export {

@@ -1,5 +1,5 @@
 /** Human units as docker prints them: re-exported from src/cli/format (go-units semantics). */
-import { goTimeString, humanSizeWithPrecision } from './format';
+import { goTimeString, humanSizeWithPrecision } from './format/units';
 
 export { humanDuration, bytesSize } from './format';
 

@@ -164,6 +164,12 @@ export interface BuildRequest {
   forceRm: boolean;
   /** a URL to fetch the context (or Dockerfile) from instead of the body; '' = the body */
   remote: string;
+  /**
+   * berth's POST /build/local: a directory of the daemon's host to read the context from (as
+   * the client would have packed it) instead of the body, and the "dev:ino" the client saw
+   * there, proof that both see the same directory
+   */
+  localContext?: { dir: string; id: string };
   /** limits of the RUN containers (--memory, --cpu-shares, --shm-size, --ulimit, ...) */
   resources?: Pick<HostConfig, 'Memory' | 'MemorySwap' | 'CpuShares' | 'CpusetCpus' | 'CpuPeriod' | 'CpuQuota' | 'ShmSize' | 'Ulimits'>;
 }

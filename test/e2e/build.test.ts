@@ -350,6 +350,38 @@ describe('build', () => {
     }
   });
 
+  it('berth build reads a local context in the daemon; a client in another mount namespace sends it instead', T, async () => {
+    const d = daemon();
+    // the host's view of the directory says "host"; the client's own namespace mounts a
+    // tmpfs over it saying "client" (as a container given the socket would see another tree)
+    const dir = context('ns-ctx', { Dockerfile: 'FROM busybox\nCOPY who /who\nCMD ["cat", "/who"]\n', who: 'host\n' });
+    const local = await d.berth(['build', '-t', 'ns-host', dir]);
+    assert.equal(local.code, 0, describeResult(local));
+    assert.match(local.stdout, /^Sending build context to Docker daemon +\d+(\.\d+)?kB\r\r\nStep 1\/3 : FROM busybox\n/, local.stdout);
+    assert.equal(await okRun(cliFor(() => d, 'berth'), ['run', '--rm', 'ns-host']), 'host\n');
+    const script = [
+      'set -e', `mount -t tmpfs tmpfs ${shellQuote(dir)}`,
+      `printf 'FROM busybox\\nCOPY who /who\\nCMD ["cat", "/who"]\\n' > ${shellQuote(dir)}/Dockerfile`,
+      `printf 'client\\n' > ${shellQuote(dir)}/who`,
+      `exec ${shellQuote(BERTH)} build -t ns-client ${shellQuote(dir)}`,
+    ].join('\n');
+    const out = execFileSync('unshare', ['-m', '--propagation', 'private', 'sh', '-c', script], { env: d.env, encoding: 'utf8' });
+    assert.match(out, /^Sending build context to Docker daemon +\d+(\.\d+)?kB\r\r\nStep 1\/3 : FROM busybox\n/, out);
+    assert.equal(await okRun(cliFor(() => d, 'berth'), ['run', '--rm', 'ns-client']), 'client\n');
+    // the API itself: a directory the daemon does not see as the client does is refused (412)
+    const api = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = http.request({ socketPath: d.sock, method: 'POST', path: `/v1.41/build/local?contextdir=${encodeURIComponent(dir)}&contextid=1:2` }, (res) => {
+        let body = '';
+        res.on('data', (c: Buffer) => { body += c.toString(); });
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      });
+      req.on('error', reject);
+      req.end();
+    });
+    assert.equal(api.status, 412, api.body);
+    assert.match(api.body, /is not the one the client sees/);
+  });
+
   it('the builds left no container behind (the failed ones were removed or --force-rm)', T, async () => {
     const d = daemon();
     assert.equal((await okRun(cliFor(() => d, 'berth'), ['ps', '-aq'])).trim(), '');

@@ -81,6 +81,20 @@ export async function imageBuild(ctx: ApiContext): Promise<void> {
   await streamJsonLines(ctx, messages, { headers: 'first', errorLines: true, release: () => messages.destroy() });
 }
 
+/**
+ * POST /build/local (berth): as POST /build, with the context read by the daemon from the
+ * directory `contextdir` of its own host instead of sent as the body; `contextid` is the
+ * directory's "dev:ino" as the client saw it. 412 when the daemon cannot use it (another
+ * filesystem view, an unreadable file): the client then sends the context as usual.
+ */
+export async function imageBuildLocal(ctx: ApiContext): Promise<void> {
+  const dir = stringParam(ctx.query, 'contextdir');
+  const id = stringParam(ctx.query, 'contextid');
+  if (!dir || !id) throw new InvalidParameterError('contextdir and contextid are required');
+  const messages = backend(ctx).build(ctx.bodyStream(), { ...buildRequest(ctx.query), localContext: { dir, id } }, ctx.signal);
+  await streamJsonLines(ctx, messages, { headers: 'first', errorLines: true, release: () => messages.destroy() });
+}
+
 /** POST /build/prune */
 export async function buildPrune(ctx: ApiContext): Promise<void> {
   ctx.json(200, await backend(ctx).prune());
@@ -89,4 +103,5 @@ export async function buildPrune(ctx: ApiContext): Promise<void> {
 export const buildRoutes: Route[] = [
   { method: 'POST', path: '/build', handler: imageBuild },
   { method: 'POST', path: '/build/prune', handler: buildPrune },
+  { method: 'POST', path: '/build/local', handler: imageBuildLocal },
 ];

@@ -6,18 +6,22 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
-import { contextTar, isArchive } from '../../util/build-context';
-import { TarWriter } from '../../util/archive';
+import { contextTar, isArchive, singleFileTar } from '../../util/build-context';
 
 export interface PreparedContext {
-  /** the tar (possibly compressed) to send; null for a remote context */
-  body: Readable | null;
+  /** the tar (possibly compressed) to send: whole when small, else a stream; null for a remote context */
+  body: Buffer | Readable | null;
   /** the Dockerfile's path inside the context, for the `dockerfile` query parameter */
   dockerfile: string;
   /** a git URL the daemon fetches itself */
   remote?: string;
+  /**
+   * A local directory (the Dockerfile inside it): a daemon on this host may read it in place
+   * (berth's POST /build/local; `id` is its "dev:ino"). `body` is then null until pack() is
+   * called, for a daemon that cannot.
+   */
+  local?: { dir: string; id: string; pack(): Buffer | Readable };
 }
 
 export interface ContextInput {
@@ -25,7 +29,8 @@ export interface ContextInput {
   spec: string;
   /** -f as given ("" when absent, "-" for stdin) */
   file: string;
-  stdin: Readable;
+  /** read only when the context or the Dockerfile is "-" */
+  stdin: () => Readable;
   /** where "Downloading build context ..." progress goes */
   progress: NodeJS.WritableStream;
   cwd?: string;
@@ -73,16 +78,6 @@ async function readAll(input: Readable): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-/** A context made of one Dockerfile (what WriteTempDockerfile + archive.Tar produce). */
-function dockerfileOnlyTar(content: Buffer): Readable {
-  return new TarWriter().run(async (w) => {
-    await new Promise<void>((resolve, reject) => w.pack.entry(
-      { name: DEFAULT_DOCKERFILE, size: content.length, mode: 0o644, mtime: new Date(), uid: process.getuid?.() ?? 0, gid: process.getgid?.() ?? 0, type: 'file' },
-      content, (e) => (e ? reject(e) : resolve()),
-    ));
-  });
-}
-
 /** GetContextFromReader: a tar passes through; anything else is the Dockerfile. */
 async function contextFromReader(input: Readable, dockerfile: string): Promise<PreparedContext> {
   let peeked;
@@ -93,7 +88,8 @@ async function contextFromReader(input: Readable, dockerfile: string): Promise<P
   }
   if (isArchive(peeked.head)) return { body: peeked.stream, dockerfile };
   if (dockerfile === '-') throw new Error('build context is not an archive');
-  return { body: dockerfileOnlyTar(await readAll(peeked.stream)), dockerfile: DEFAULT_DOCKERFILE };
+  // what WriteTempDockerfile + archive.Tar make of it
+  return { body: singleFileTar(DEFAULT_DOCKERFILE, await readAll(peeked.stream), 0o644), dockerfile: DEFAULT_DOCKERFILE };
 }
 
 function enoent(e: unknown): boolean { return (e as NodeJS.ErrnoException).code === 'ENOENT'; }
@@ -106,47 +102,52 @@ function goPathError(op: string, p: string, e: unknown): string {
   return `${op} ${p}: ${text}`;
 }
 
+/*
+ * The local paths are resolved with plain synchronous calls: the CLI has nothing else to do
+ * meanwhile, and each thread-pool round trip costs a cold process more than the call.
+ */
+
 /** filepath.EvalSymlinks, with Go's error naming the first path that fails. */
-async function evalSymlinks(p: string): Promise<string> {
+function evalSymlinks(p: string): string {
   try {
-    return await fs.promises.realpath(p);
+    return fs.realpathSync(p);
   } catch (e) {
     // find the first missing component, as Go's walk reports it
     const parts = p.split('/').filter(Boolean);
     let cur = '';
     for (const part of parts) {
       cur += `/${part}`;
-      try { await fs.promises.lstat(cur); } catch (le) { throw new Error(goPathError('lstat', cur, le)); }
+      try { fs.lstatSync(cur); } catch (le) { throw new Error(goPathError('lstat', cur, le)); }
     }
     throw new Error(goPathError('lstat', p, e));
   }
 }
 
 /** ResolveAndValidateContextPath */
-async function resolveContextDir(given: string, cwd: string): Promise<string> {
+function resolveContextDir(given: string, cwd: string): { dir: string; st: fs.Stats } {
   let abs = path.resolve(cwd, given);
-  try { abs = await evalSymlinks(abs); } catch (e) { throw new Error(`unable to evaluate symlinks in context path: ${(e as Error).message}`); }
-  const st = await fs.promises.lstat(abs);
+  try { abs = evalSymlinks(abs); } catch (e) { throw new Error(`unable to evaluate symlinks in context path: ${(e as Error).message}`); }
+  const st = fs.lstatSync(abs);
   if (!st.isDirectory()) throw new Error(`context must be a directory: ${abs}`);
-  return abs;
+  return { dir: abs, st };
 }
 
 /** getDockerfileRelPath: the Dockerfile relative to the context ("../x" when outside it). */
-async function dockerfileRelPath(contextDir: string, given: string): Promise<string> {
+function dockerfileRelPath(contextDir: string, given: string): string {
   if (given === '-') return given;
   let abs = given;
   if (abs === '') {
     abs = path.join(contextDir, DEFAULT_DOCKERFILE);
     // docker also accepts a lowercase "dockerfile" when there is no "Dockerfile"
-    try { await fs.promises.lstat(abs); } catch (e) {
+    try { fs.lstatSync(abs); } catch (e) {
       if (enoent(e)) {
         const alt = path.join(contextDir, DEFAULT_DOCKERFILE.toLowerCase());
-        try { await fs.promises.lstat(alt); abs = alt; } catch { /* keep the default */ }
+        try { fs.lstatSync(alt); abs = alt; } catch { /* keep the default */ }
       }
     }
   }
   if (!path.isAbsolute(abs)) abs = path.join(contextDir, abs);
-  try { abs = await evalSymlinks(abs); } catch (e) { throw new Error(`unable to evaluate symlinks in Dockerfile path: ${(e as Error).message}`); }
+  try { abs = evalSymlinks(abs); } catch (e) { throw new Error(`unable to evaluate symlinks in Dockerfile path: ${(e as Error).message}`); }
   return path.relative(contextDir, abs);
 }
 
@@ -174,8 +175,8 @@ export async function prepareContext(input: ContextInput): Promise<PreparedConte
   const fromStdin = file === '-';
   if (fromStdin && spec === '-') throw new Error("invalid argument: can't use stdin for both build context and dockerfile");
   const prepare = async (): Promise<PreparedContext> => {
-    if (spec === '-') return contextFromReader(input.stdin, file);
-    if (await fs.promises.stat(path.resolve(cwd, spec)).then(() => true, () => false)) return localContext(spec, file, cwd, input.stdin);
+    if (spec === '-') return contextFromReader(input.stdin(), file);
+    if (fs.existsSync(path.resolve(cwd, spec))) return localContext(spec, file, cwd, input.stdin);
     if (isGitUrl(spec)) return { body: null, dockerfile: file, remote: spec };
     if (isUrl(spec)) return fetchContext(spec, file, input.progress);
     throw new Error(`path "${spec}" not found`);
@@ -187,16 +188,21 @@ export async function prepareContext(input: ContextInput): Promise<PreparedConte
   }
 }
 
-async function localContext(spec: string, file: string, cwd: string, stdin: Readable): Promise<PreparedContext> {
-  const dir = await resolveContextDir(spec, cwd);
+async function localContext(spec: string, file: string, cwd: string, stdin: () => Readable): Promise<PreparedContext> {
+  const { dir, st } = resolveContextDir(spec, cwd);
   // -f names a file relative to the working directory, not to the context
   const given = file !== '' && file !== '-' ? path.resolve(cwd, file) : file;
-  let rel = await dockerfileRelPath(dir, given);
+  let rel = dockerfileRelPath(dir, given);
   let extra: Buffer | undefined;
-  if (file === '-') extra = await readAll(stdin);
-  else if (rel.startsWith('../')) extra = await fs.promises.readFile(given);
+  if (file === '-') extra = await readAll(stdin());
+  else if (rel.startsWith('../')) extra = fs.readFileSync(given);
   rel = rel.split(path.sep).join('/');
-  if (extra === undefined) return { body: contextTar(dir, { dockerfile: rel }), dockerfile: rel };
+  if (extra === undefined) {
+    const pack = (): Buffer | Readable => contextTar(dir, { dockerfile: rel });
+    return { body: null, dockerfile: rel, local: { dir, id: `${st.dev}:${st.ino}`, pack } };
+  }
+  // crypto is loaded only here: it costs every other build ~2 ms of start-up
+  const { randomBytes } = await import('node:crypto');
   const name = `.dockerfile.${randomBytes(10).toString('hex')}`;
   const body = contextTar(dir, { dockerfile: rel, dockerfileFromStdin: file === '-', extraDockerfile: { name, content: extra } });
   return { body, dockerfile: name };

@@ -1,5 +1,5 @@
 /** Sizes and quantities as docker's flags accept them. */
-import { ramInBytes } from '../format';
+import { ramInBytes } from '../format/units';
 
 /** --memory-swap: a size, or -1 for unlimited. */
 export function memSwapBytes(s: string): number {

@@ -11,6 +11,7 @@ import { localBaseImages, type BaseImageResolver } from './base-image';
 import { isArchive, isTarHeader } from '../../util/build-context';
 import { bufferStream, extractContext, readDockerfile, writeDockerfileContext } from './context';
 import { MEMORY_CONTEXT_LIMIT, MemoryContext } from './context-memory';
+import { openLocalContext } from './local-context';
 import { OrderedOutput, shortId } from './output';
 import { BuildFailure, BuildSession, SCRATCH_PREFIX, type BuildDeps, type BuildOptions } from './session';
 import { StageRunner, type StageResult } from './stage';
@@ -64,7 +65,10 @@ export class BuildService implements BuildBackend {
       for (const m of quietBuffer) out.write(m);
       const message = errorMessage(e);
       out.end({ errorDetail: { code, message }, error: message });
-    }).finally(() => void s.finish());
+    }).finally(() => {
+      // once the reply's last line is out: finish() starts with a durable write (cache use)
+      setImmediate(() => void s.finish());
+    });
     return out;
   }
 
@@ -120,7 +124,12 @@ export class BuildService implements BuildBackend {
       if (named.digest !== undefined) throw new InvalidParameterError(`invalid reference format: ${t}`);
       return tagNameOnly(named);
     });
-    await this.receive(s, body);
+    if (opts.localContext) {
+      body.resume(); // nothing comes in the body
+      const local = openLocalContext(opts.localContext.dir, opts.localContext.id, opts.dockerfile);
+      await this.receive(s, local.tar);
+      emit({ aux: { ContextSize: local.size() } });
+    } else await this.receive(s, body);
     let text = s.memory?.readDockerfile(opts.dockerfile) ?? null;
     if (text === null) {
       await s.contextOnDisk();

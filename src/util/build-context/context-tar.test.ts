@@ -3,13 +3,14 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import * as tarStream from 'tar-stream';
 import { contextTar } from './context-tar';
 
 interface Entry { name: string; type: string; uid: number; gid: number; linkname: string | null; body: string; mode: number }
 
-async function entries(stream: Readable): Promise<Entry[]> {
+async function entries(tar: Buffer | Readable): Promise<Entry[]> {
+  const stream = Buffer.isBuffer(tar) ? Readable.from([tar]) : tar;
   const out: Entry[] = [];
   const ex = tarStream.extract();
   const done = new Promise<void>((resolve, reject) => { ex.on('finish', resolve); ex.on('error', reject); });
@@ -120,5 +121,32 @@ test('a Dockerfile from stdin or outside the context is added under its own name
   } finally {
     fs.rmSync(withIgnore, { recursive: true, force: true });
     fs.rmSync(without, { recursive: true, force: true });
+  }
+});
+
+async function bytesOf(tar: Buffer | Readable): Promise<Buffer> {
+  if (Buffer.isBuffer(tar)) return tar;
+  const chunks: Buffer[] = [];
+  for await (const c of tar) chunks.push(c as Buffer);
+  return Buffer.concat(chunks);
+}
+
+test('a context over the in-memory limit streams the same bytes; long names get PAX headers', async () => {
+  const long = `${'d'.repeat(120)}/${'f'.repeat(130)}.txt`;
+  const dir = context({ 'Dockerfile': 'FROM x', 'big.bin': 'b'.repeat(3 * 1024 * 1024 + 7), [long]: 'deep', 'z': 'last' });
+  try {
+    const whole = contextTar(dir);
+    assert.ok(Buffer.isBuffer(whole));
+    const streamed = contextTar(dir, {}, 1024);
+    assert.ok(!Buffer.isBuffer(streamed));
+    const [a, b] = [await bytesOf(whole), await bytesOf(streamed)];
+    assert.equal(a.length % 512, 0);
+    assert.ok(a.equals(b));
+    const got = await entries(a);
+    assert.deepEqual(got.map((e) => e.name), ['Dockerfile', 'big.bin', `${'d'.repeat(120)}/`, long, 'z']);
+    assert.equal(got[1].body.length, 3 * 1024 * 1024 + 7);
+    assert.equal(got[3].body, 'deep');
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
   }
 });

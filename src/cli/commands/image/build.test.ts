@@ -12,8 +12,7 @@ import { StatusError } from '../../command';
 import { parseFlags } from '../../flagset';
 import { BUILD_FLAGS, runBuild } from './build';
 
-/** A fake daemon: records each POST /build (query and context entries) and replies with `reply`. */
-interface Seen { query: URLSearchParams; entries: Map<string, string>; raw: Buffer }
+interface Seen { path: string; query: URLSearchParams; entries: Map<string, string>; raw: Buffer }
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'build-cli-'));
 after(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
@@ -32,17 +31,26 @@ async function tarEntries(raw: Buffer): Promise<Map<string, string>> {
   return out;
 }
 
-async function fakeDaemon(reply: object[]): Promise<{ sock: string; seen: Seen[]; close: () => Promise<void> }> {
+/**
+ * A fake daemon: records each build request (query and context entries) and replies with
+ * `reply`. Like dockerd, it has no POST /build/local (404) unless `local` is set.
+ */
+async function fakeDaemon(reply: object[], o: { local?: boolean } = {}): Promise<{ sock: string; seen: Seen[]; close: () => Promise<void> }> {
   const sock = path.join(fs.mkdtempSync(path.join(tmp, 'd-')), 'd.sock');
   const seen: Seen[] = [];
   const server = http.createServer((req, res) => {
+    if (!o.local && req.url?.includes('/build/local')) {
+      res.writeHead(404, { 'Content-Type': 'application/json' });
+      res.end('{"message":"page not found"}\n');
+      return;
+    }
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const raw = Buffer.concat(chunks);
       const url = new URL(req.url ?? '/', 'http://x');
       void tarEntries(raw).catch(() => new Map<string, string>()).then((entries) => {
-        seen.push({ query: url.searchParams, entries, raw });
+        seen.push({ path: url.pathname, query: url.searchParams, entries, raw });
         res.writeHead(200, { 'Content-Type': 'application/json' });
         for (const m of reply) res.write(JSON.stringify(m) + '\r\n');
         res.end();
@@ -68,7 +76,7 @@ async function build(sock: string, argv: string[], o: { stdin?: Readable; env?: 
   const p = parseFlags(BUILD_FLAGS, argv);
   let code: number | Error;
   try {
-    code = await runBuild(ctx, p.values, p.args[0], o.stdin ?? Readable.from([]), o.env ?? {});
+    code = await runBuild(ctx, p.values, p.args[0], () => o.stdin ?? Readable.from([]), o.env ?? {});
   } catch (e) {
     code = e as Error;
   } finally {
@@ -121,6 +129,53 @@ test('the query carries docker\'s parameters; the context has .dockerignore appl
     assert.deepEqual([...d.seen[1].query].sort(), [['dockerfile', 'Dockerfile'], ['version', '1']]);
   } finally {
     await d.close();
+  }
+});
+
+test('a daemon on this host reads a local context itself: no body, the directory and its dev:ino, docker\'s "Sending" line from its size', async () => {
+  const d = await fakeDaemon([{ aux: { ContextSize: 2048 } }, ...OK_REPLY], { local: true });
+  const ctxDir = dir({ 'Dockerfile': 'FROM busybox\n', 'a.txt': 'a' });
+  try {
+    const r = await build(d.sock, ['-t', 'my-busybox', ctxDir]);
+    assert.equal(r.code, 0, String(r.code));
+    assert.equal(d.seen.length, 1);
+    assert.match(d.seen[0].path, /\/build\/local$/);
+    const st = fs.statSync(ctxDir);
+    assert.deepEqual([d.seen[0].query.get('contextdir'), d.seen[0].query.get('contextid'), d.seen[0].query.get('dockerfile')], [fs.realpathSync(ctxDir), `${st.dev}:${st.ino}`, 'Dockerfile']);
+    assert.equal(d.seen[0].raw.length, 0);
+    assert.ok(r.out.startsWith('Sending build context to Docker daemon  2.048kB\r\r\nStep 1/2 : FROM busybox\n'), r.out);
+  } finally {
+    await d.close();
+  }
+});
+
+test('a daemon that cannot read the context (412) or has no /build/local (404) gets the tar instead', async () => {
+  for (const status of [412, 404]) {
+    const sock = path.join(fs.mkdtempSync(path.join(tmp, 'd-')), 'd.sock');
+    const seen: string[] = [];
+    const server = http.createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        seen.push(`${new URL(req.url ?? '/', 'http://x').pathname} ${Buffer.concat(chunks).length > 0 ? 'body' : 'empty'}`);
+        if (req.url?.includes('/build/local')) {
+          res.writeHead(status, { 'Content-Type': 'application/json' });
+          res.end('{"message":"context directory /x is not the one the client sees"}\n');
+          return;
+        }
+        res.writeHead(200, { 'Content-Type': 'application/json' });
+        res.end(OK_REPLY.map((m) => JSON.stringify(m)).join('\n'));
+      });
+    });
+    await new Promise<void>((r) => server.listen(sock, r));
+    try {
+      const r = await build(sock, [dir({ Dockerfile: 'FROM busybox\n' })]);
+      assert.equal(r.code, 0, String(r.code));
+      assert.deepEqual(seen, ['/v1.41/build/local empty', '/v1.41/build body']);
+      assert.match(r.out, /^Sending build context to Docker daemon +[0-9.]+kB\r\r\nStep 1\/2/);
+    } finally {
+      await new Promise((r) => server.close(r));
+    }
   }
 });
 

@@ -4,17 +4,17 @@
  * lines (plain, or not a terminal), as a live view (a terminal), or only the image ID (-q).
  */
 import * as fs from 'node:fs';
-import { createGzip } from 'node:zlib';
 import type { Readable } from 'node:stream';
-import type { ImageBuildOptions } from '../../../client';
+import { ApiError, type BuildStreamMessage, type EngineClient, type ImageBuildOptions } from '../../../client';
 import type { CommandDef, Ctx } from '../../command';
 import { StatusError } from '../../command';
 import { get, type FlagSpec, type FlagValues } from '../../flagset';
-import { ramInBytes } from '../../format';
+import { ramInBytes } from '../../format/units';
 import { memSwapBytes } from '../../opts/sizes';
 import { parseUlimit } from '../../opts/ulimit';
 import { prepareContext } from '../../builder/context';
-import { ClassicOutput, countContext, type BuildView } from '../../builder/classic-output';
+import { BatchedOutput } from '../../batched-output';
+import { ClassicOutput, countContext, sendingLine, type BuildView } from '../../builder/classic-output';
 import { LiveView } from '../../builder/live-view';
 import { validateBuildArg, validateTag, validateLabel, validateExtraHost, buildArgMap, labelMap } from '../../builder/options';
 
@@ -97,13 +97,24 @@ function buildOptions(v: FlagValues, env: NodeJS.ProcessEnv): ImageBuildOptions 
   };
 }
 
+/** POST /build/local, or null when the daemon cannot read the context (not berthd, another host view). */
+async function buildLocal(client: EngineClient, local: { dir: string; id: string }, o: ImageBuildOptions): Promise<AsyncGenerator<BuildStreamMessage> | null> {
+  try {
+    return await client.imageBuildLocal(local.dir, local.id, o);
+  } catch (e) {
+    if (e instanceof ApiError && (e.status === 404 || e.status === 412)) return null;
+    throw e;
+  }
+}
+
 /** A sink that keeps text (the -q mode's buffers, shown only on failure). */
 class TextBuffer {
   text = '';
   write(s: string | Uint8Array): boolean { this.text += typeof s === 'string' ? s : Buffer.from(s).toString(); return true; }
 }
 
-export async function runBuild(ctx: Ctx, v: FlagValues, spec: string, stdin: Readable = process.stdin, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+/** `stdin` is a getter: touching process.stdin sets up a stream (~3 ms) most builds never read */
+export async function runBuild(ctx: Ctx, v: FlagValues, spec: string, stdin: () => Readable = () => process.stdin, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const quiet = get.bool(v, 'quiet') || get.str(v, 'progress') === 'quiet';
   const iidfile = get.str(v, 'iidfile');
   if (iidfile) {
@@ -117,8 +128,10 @@ export async function runBuild(ctx: Ctx, v: FlagValues, spec: string, stdin: Rea
   // -q: the progress and the daemon's output are kept, and printed only if the build fails
   const progBuf = new TextBuffer();
   const buildBuf = new TextBuffer();
-  const progOut: NodeJS.WritableStream = quiet ? progBuf as unknown as NodeJS.WritableStream : ctx.out;
-  const buildOut: NodeJS.WritableStream = quiet ? buildBuf as unknown as NodeJS.WritableStream : ctx.out;
+  // the classic lines: those of one reply chunk in one write
+  const screen = quiet || live ? null : new BatchedOutput(ctx.out);
+  const progOut = (quiet ? progBuf : screen ?? ctx.out) as NodeJS.WritableStream;
+  const buildOut = (quiet ? buildBuf : screen ?? ctx.out) as NodeJS.WritableStream;
   const dumpOnFailure = () => { if (quiet) ctx.err.write(progBuf.text + buildBuf.text); };
 
   const opts = { ...buildOptions(v, env), quiet };
@@ -126,24 +139,42 @@ export async function runBuild(ctx: Ctx, v: FlagValues, spec: string, stdin: Rea
   try {
     prepared = await prepareContext({ spec, file: get.str(v, 'file') ?? '', stdin, progress: progOut });
   } catch (e) {
+    screen?.flush();
     if (quiet) ctx.err.write(progBuf.text);
     throw e;
   }
   const view: BuildView = live
     ? new LiveView(ctx.out, { columns: ctx.out.columns || Number(env.COLUMNS) || 80 })
     : new ClassicOutput(buildOut, !quiet && Boolean(ctx.out.isTTY));
-  let body: Readable | null = prepared.body;
-  let bodyError: Error | undefined;
-  if (body) {
-    if (get.bool(v, 'compress')) body = body.pipe(createGzip());
-    const report = view instanceof LiveView ? (t: string) => view.contextProgress(t) : (t: string) => { progOut.write(t); };
-    body = countContext(body, report);
-    body.on('error', (e) => { bodyError = e; });
-  }
+  const report = view instanceof LiveView ? (t: string) => view.contextProgress(t) : (t: string) => { progOut.write(t); };
+  const client = ctx.client();
+  const buildOpts = { ...opts, dockerfile: prepared.dockerfile || undefined, remoteContext: prepared.remote };
   let ok = false;
+  let bodyError: Error | undefined;
   try {
-    const stream = ctx.client().imageBuild(body, { ...opts, dockerfile: prepared.dockerfile || undefined, remoteContext: prepared.remote });
-    for await (const m of stream) view.write(m);
+    // a daemon on this host reads a local context in place; any other is sent the tar
+    let stream = prepared.local && client.endpoint.socketPath ? await buildLocal(client, prepared.local, buildOpts) : null;
+    if (!stream) {
+      let body = prepared.body ?? prepared.local?.pack() ?? null;
+      if (body) {
+        if (get.bool(v, 'compress')) {
+          // zlib is loaded only for --compress: every other build would pay for it at start-up
+          const zlib = await import('node:zlib');
+          body = Buffer.isBuffer(body) ? zlib.gzipSync(body) : body.pipe(zlib.createGzip());
+        }
+        if (Buffer.isBuffer(body)) report(`${sendingLine(body.length)}\r\r\n`);
+        else {
+          body = countContext(body, report);
+          body.on('error', (e) => { bodyError = e; });
+        }
+      }
+      stream = client.imageBuild(body, buildOpts);
+    }
+    for await (const m of stream) {
+      // the size of a context the daemon read itself: docker's line, as if it was sent
+      if (typeof m.aux?.ContextSize === 'number') report(`${sendingLine(m.aux.ContextSize)}\r\r\n`);
+      else view.write(m);
+    }
     if (bodyError) throw bodyError;
     ok = true;
   } catch (e) {
@@ -151,6 +182,7 @@ export async function runBuild(ctx: Ctx, v: FlagValues, spec: string, stdin: Rea
     throw e instanceof StatusError ? e : bodyError ?? e;
   } finally {
     view.finish(ok);
+    screen?.flush();
     if (!ok) dumpOnFailure();
   }
   let imageId = view.imageId;
