@@ -106,6 +106,9 @@ describe('build', () => {
           'Step 3/3 : ENV foo=bar', ` ---> ${id}`, `Successfully built ${id}`, `Successfully tagged my-busybox-${name}:latest`,
         ].join('\n').replace(/[/.]/g, '\\$&') + '$'), out);
         assert.ok(!steps(out).some(cached), out);
+        // as docker's classic builder, a metadata step commits a container made for it
+        const env = steps(out)[2].body;
+        assert.match(env.join('\n'), /^ ---> Running in ([0-9a-f]{12})\nRemoving intermediate container \1\n ---> [0-9a-f]{12}$/, out);
         assert.equal(await okRun(cli, ['run', '--rm', `my-busybox-${name}`, 'sh', '-c', 'echo $foo']), 'bar\n');
         assert.match(await okRun(cli, ['images', `my-busybox-${name}`]), new RegExp(`^my-busybox-${name} +latest +${id} `, 'm'));
         // nothing changed: every step after FROM is answered from cache, and the image is the same

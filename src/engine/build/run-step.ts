@@ -7,6 +7,7 @@ import type { OutputChunk } from '../../runtime';
 import { scopedJoin } from '../../util/archive';
 import { InvalidParameterError } from '../../util/errors';
 import { commitRwLayer, imageConfigOf } from '../container/commit';
+import { mkdirAllInRoot } from './copy-files';
 import { shortId } from './output';
 import { BuildFailure, type BuildSession, type Emit } from './session';
 
@@ -16,8 +17,9 @@ type RunStep = Extract<Step, { kind: 'run' }>;
 export type RootOf = (from: string) => Promise<string>;
 
 /**
- * `sharing=locked` (and `private`, which berth treats alike) cache mounts: one RUN at a time
- * per cache directory, across every build of the daemon.
+ * `sharing=locked` cache mounts: one RUN at a time per cache directory, across every build of
+ * the daemon; a `sharing=private` one takes the directory when nobody holds it, else gets a
+ * new empty one of its own (BuildKit: "a new mount if there are multiple writers").
  */
 const cacheLocks = new Map<string, Promise<void>>();
 
@@ -40,8 +42,11 @@ async function hostMounts(s: BuildSession, mounts: readonly RunMount[], rootOf: 
   for (const m of mounts) {
     switch (m.type) {
       case 'cache': {
-        const dir = s.cacheMountDir(m.id || m.target);
-        if ((m.sharing === 'locked' || m.sharing === 'private') && !locked.has(dir)) {
+        let dir = s.cacheMountDir(m.id || m.target);
+        if (m.sharing === 'private' && cacheLocks.has(dir)) {
+          // in use: this RUN writes to a directory of its own, gone with the build
+          dir = s.tmpPath('private-caches', `${Date.now()}-${out.length}-${Math.random().toString(36).slice(2)}`);
+        } else if ((m.sharing === 'locked' || m.sharing === 'private') && !locked.has(dir)) {
           locked.add(dir);
           unlocks.push(await lockCache(dir));
         }
@@ -143,6 +148,60 @@ async function runContainer(s: BuildSession, step: RunStep, parent: ImageRecord,
   } finally {
     if (s.stopping) removeAfter = true;
     s.running.delete(id);
+    if (removeAfter) {
+      emit({ stream: `Removing intermediate container ${shortId(id)}\n` });
+      s.removeContainer(id);
+    }
+  }
+}
+
+type MetadataStep = Extract<Step, { kind: 'commit' | 'workdir' }>;
+
+/**
+ * A metadata step (ENV, LABEL, CMD, EXPOSE, ... and WORKDIR) as the classic builder makes it:
+ * a container of the parent image created, never started, with the step's "#(nop)" command;
+ * WORKDIR's directory made in its filesystem; committed; then removed as RUN's are. So the
+ * output has docker's "Running in" and "Removing intermediate container" lines, and with
+ * --rm=false the containers stay, as docker's do.
+ */
+export async function metadataStep(s: BuildSession, step: MetadataStep, parent: ImageRecord, emit: Emit, author = ''): Promise<ImageRecord> {
+  const c = step.containerConfig;
+  const req: ContainerCreateRequest = {
+    Image: parent.id,
+    Cmd: c.Cmd ?? [],
+    Entrypoint: [],
+    Env: c.Env ?? [],
+    WorkingDir: c.WorkingDir ?? '',
+    User: c.User ?? '',
+    Labels: c.Labels ?? {},
+    Healthcheck: { Test: ['NONE'] },
+    HostConfig: { NetworkMode: 'none' },
+  };
+  s.checkAborted();
+  const { Id: id } = await s.deps.containers.create(undefined, req);
+  emit({ stream: ` ---> Running in ${shortId(id)}\n` });
+  let removeAfter = s.opts.forceRm;
+  try {
+    if (step.kind === 'workdir') {
+      const root = await s.deps.layers.mount(id);
+      try {
+        await mkdirAllInRoot(root, step.path, { uid: 0, gid: 0 });
+      } finally {
+        await s.deps.layers.unmount(id);
+      }
+    }
+    const img = await commitRwLayer(s.deps.layers, s.deps.images, {
+      rwId: id, parent,
+      config: imageConfigOf({ ...step.config, Image: parent.id }),
+      containerConfig: imageConfigOf({ ...c, Image: parent.id, Hostname: shortId(id) }),
+      containerId: id,
+      createdBy: step.createdBy,
+      author: author || undefined,
+    });
+    removeAfter = s.opts.rm || s.opts.forceRm;
+    return img;
+  } finally {
+    if (s.stopping) removeAfter = true;
     if (removeAfter) {
       emit({ stream: `Removing intermediate container ${shortId(id)}\n` });
       s.removeContainer(id);

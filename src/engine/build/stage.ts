@@ -9,7 +9,7 @@ import type { BaseImageResolver } from './base-image';
 import { mkdirAllInRoot } from './copy-files';
 import { copySources, copyStep } from './copy-step';
 import { shortId } from './output';
-import { runStep } from './run-step';
+import { metadataStep, runStep } from './run-step';
 import { BuildFailure, type BuildSession, type Emit } from './session';
 
 /** A built stage: its image (null: scratch with no instruction) and config. */
@@ -50,7 +50,9 @@ export class StageRunner {
       base = r.image;
       baseConfig = r.config;
     } else if (planned.base.toLowerCase() !== 'scratch') {
-      base = await c.resolveImage(planned.base, { pull: c.s.opts.pull, signal: c.s.signal });
+      // FROM --platform= (expanded), else build --platform, else any (the host's)
+      const platform = planned.platform || c.s.opts.platform || undefined;
+      base = await c.resolveImage(planned.base, { pull: c.s.opts.pull, signal: c.s.signal, platform });
       baseConfig = (base.config.config ?? {}) as RunConfig;
     }
     const r = new StageRunner(c, index, emit, base, baseConfig);
@@ -119,18 +121,20 @@ export class StageRunner {
       case 'run':
         this.image = await runStep(s, step, parent, this.emit, this.rootOf, this.d.maintainer);
         break;
-      case 'workdir': {
-        const layer = await s.scratchLayer(parent);
-        try {
-          await mkdirAllInRoot(layer.root, step.path, { uid: 0, gid: 0 });
-          this.image = await this.commit(parent, layer.id, step.config, step.containerConfig, step.createdBy);
-        } finally {
-          await s.dropScratch(layer.id);
-        }
-        break;
-      }
+      case 'workdir':
       case 'commit':
-        this.image = await this.commit(parent, null, step.config, step.containerConfig, step.createdBy);
+        if (parent) {
+          this.image = await metadataStep(s, step, parent, this.emit, this.d.maintainer);
+        } else if (step.kind === 'workdir') {
+          // FROM scratch: no image to make a container of; a layer of its own
+          const layer = await s.scratchLayer(parent);
+          try {
+            await mkdirAllInRoot(layer.root, step.path, { uid: 0, gid: 0 });
+            this.image = await this.commit(parent, layer.id, step.config, step.containerConfig, step.createdBy);
+          } finally {
+            await s.dropScratch(layer.id);
+          }
+        } else this.image = await this.commit(parent, null, step.config, step.containerConfig, step.createdBy);
         break;
     }
     if (this.image) s.remember(parent, step.containerConfig, this.image, extra);
