@@ -164,6 +164,8 @@ export interface BuildRequest {
   forceRm: boolean;
   /** a URL to fetch the context (or Dockerfile) from instead of the body; '' = the body */
   remote: string;
+  /** --platform: the platform of the base images (FROM --platform= wins); '' = the host's */
+  platform?: string;
   /**
    * berth's POST /build/local: a directory of the daemon's host to read the context from (as
    * the client would have packed it) instead of the body, and the "dev:ino" the client saw

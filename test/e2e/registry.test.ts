@@ -210,6 +210,19 @@ describe('registries', () => {
     assert.match(await okRun(berth, ['image', 'inspect', '-f', '{{json .RepoDigests}}', all]), new RegExp(`multi/img@${indexDigest}`));
     await okRun(berth, ['pull', '--platform', 'linux/arm64', all]);
     assert.equal(await idOf(all), ids.arm64);
+    // build: FROM --platform= (and build --platform) want that platform; a local image of
+    // another is pulled again for it, and the image built is of the base's platform
+    const ctx = path.join(dir, 'platform-ctx');
+    mkdirSync(ctx, { recursive: true });
+    writeFileSync(path.join(ctx, 'Dockerfile'), `FROM --platform=linux/amd64 ${all}\nENV p=amd64\n`);
+    await okRun(berth, ['build', '-t', 'built-amd64', ctx]);
+    assert.equal(await idOf(all), ids.amd64);
+    assert.equal(await okRun(berth, ['image', 'inspect', '-f', '{{.Architecture}}', 'built-amd64']), 'amd64\n');
+    writeFileSync(path.join(ctx, 'Dockerfile'), `FROM ${all}\nENV p=arm64\n`);
+    await okRun(berth, ['build', '--platform', 'linux/arm64', '-t', 'built-arm64', ctx]);
+    assert.equal(await idOf(all), ids.arm64);
+    assert.equal(await okRun(berth, ['image', 'inspect', '-f', '{{.Architecture}}', 'built-arm64']), 'arm64\n');
+    await okRun(berth, ['rmi', 'built-amd64', 'built-arm64']);
     const dist = await run('curl', ['-s', '--unix-socket', daemon().sock, `http://berth/v1.41/distribution/${all}/json`]);
     const inspect = JSON.parse(dist.stdout) as { Descriptor: { digest: string }; Platforms: { architecture: string }[] };
     assert.equal(inspect.Descriptor.digest, indexDigest);

@@ -46,6 +46,7 @@ export function buildRequest(q: URLSearchParams): BuildRequest {
     rm: boolParam(q, 'rm', true),
     forceRm: boolParam(q, 'forcerm'),
     remote: stringParam(q, 'remote') ?? '',
+    platform: stringParam(q, 'platform') ?? '',
     resources: resources(q),
   };
 }

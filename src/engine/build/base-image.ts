@@ -1,4 +1,5 @@
 import { familiarName, familiarString, parseNormalizedNamed, tagNameOnly, type ImageRecord, type ImageStore } from '../../image';
+import { formatPlatform, parsePlatform, platformMatches } from '../../registry';
 import { BuildFailure } from './session';
 
 /**
@@ -6,12 +7,29 @@ import { BuildFailure } from './session';
  * local store only; registry pull (and --pull) plugs in here: a resolver that pulls when the
  * image is missing (or always, with pull) and then looks again.
  */
-export type BaseImageResolver = (ref: string, opts: { pull: boolean; signal: AbortSignal }) => Promise<ImageRecord>;
+export type BaseImageResolver = (ref: string, opts: { pull: boolean; signal: AbortSignal; platform?: string }) => Promise<ImageRecord>;
+
+/**
+ * Whether a local image is of the platform asked for (none asked: any), or dockerd's words
+ * for one that is not (GetImage with a platform).
+ */
+function platformMismatch(img: ImageRecord, ref: string, platform: string | undefined): string | null {
+  if (!platform) return null;
+  const want = parsePlatform(platform);
+  const c = img.config;
+  const have = { os: c.os ?? 'linux', architecture: c.architecture ?? '', ...(c.variant ? { variant: c.variant } : {}) };
+  if (platformMatches(want, have)) return null;
+  return `image with reference ${ref} was found but does not match the specified platform: wanted ${formatPlatform(want)}, actual: ${formatPlatform(have)}`;
+}
 
 export function localBaseImages(images: Pick<ImageStore, 'tryResolve'>): BaseImageResolver {
-  return async (ref) => {
+  return async (ref, opts) => {
     const img = images.tryResolve(ref);
-    if (img) return img;
+    if (img) {
+      const mismatch = platformMismatch(img, ref, opts.platform);
+      if (mismatch) throw new BuildFailure(mismatch);
+      return img;
+    }
     let repo = ref;
     try {
       repo = familiarName(parseNormalizedNamed(ref));
@@ -24,7 +42,7 @@ export function localBaseImages(images: Pick<ImageStore, 'tryResolve'>): BaseIma
 }
 
 /** A pull as the registry service runs it: a stream of Docker's progress messages. */
-export type PullStream = (ref: string, signal: AbortSignal) => NodeJS.ReadableStream;
+export type PullStream = (ref: string, signal: AbortSignal, platform?: string) => NodeJS.ReadableStream;
 
 /**
  * Local images first; a missing one (or any, with --pull) is pulled from its registry, as
@@ -34,12 +52,14 @@ export type PullStream = (ref: string, signal: AbortSignal) => NodeJS.ReadableSt
 export function pullingBaseImages(images: Pick<ImageStore, 'tryResolve'>, pull: PullStream): BaseImageResolver {
   const local = localBaseImages(images);
   return async (ref, opts) => {
-    if (!opts.pull && images.tryResolve(ref)) return local(ref, opts);
+    // a local image of another platform than asked for is pulled again, for that platform
+    const present = opts.pull ? null : images.tryResolve(ref);
+    if (present && !platformMismatch(present, ref, opts.platform)) return present;
     let failure: string | null = null;
     try {
       // FROM busybox means busybox:latest, never every tag
       const tagged = familiarString(tagNameOnly(parseNormalizedNamed(ref)));
-      for await (const m of pull(tagged, opts.signal) as AsyncIterable<{ error?: string }>) {
+      for await (const m of pull(tagged, opts.signal, opts.platform) as AsyncIterable<{ error?: string }>) {
         if (m && typeof m.error === 'string') failure = m.error;
       }
     } catch (e) {
