@@ -229,6 +229,20 @@ describe('build engine (docker build, classic builder)', () => {
     assert.match(await built(dir, '-t', 'cm'), /^1$/m);
   });
 
+  it('cache mount sharing between concurrent stages: shared writers meet, locked ones take turns, private ones get a mount each', T, async () => {
+    const counts = async (sharing: string): Promise<string> => {
+      const run = `RUN --mount=type=cache,id=${sharing}-cache,target=/c,sharing=${sharing} sh -c 'echo x >> /c/n; sleep 2; wc -l < /c/n > /out'`;
+      const dir = context({
+        Dockerfile: ['FROM busybox AS a', run, 'FROM busybox AS b', run, 'FROM busybox', 'COPY --from=a /out /a', 'COPY --from=b /out /b', 'CMD ["cat", "/a", "/b"]'].join('\n'),
+      });
+      await built(dir, '--no-cache', '-t', `sharing-${sharing}`);
+      return (await out(['run', '--rm', `sharing-${sharing}`])).split('\n').filter(Boolean).sort().join(' ');
+    };
+    assert.equal(await counts('shared'), '2 2');
+    assert.equal(await counts('locked'), '1 2');
+    assert.equal(await counts('private'), '1 1');
+  });
+
   it('ADD extracts local archives and fetches URLs; COPY --chown/--chmod', T, async () => {
     const dir = context({ 'tree/a.txt': 'a\n', 'tree/sub/b.txt': 'b\n' });
     const tarRes = await run('tar', ['czf', path.join(dir, 'tree.tar.gz'), '-C', dir, 'tree']);
