@@ -135,23 +135,12 @@ async function runContainer(s: BuildSession, step: RunStep, parent: ImageRecord,
     s.running.delete(id);
     s.checkAborted();
     if (code !== 0) throw new BuildFailure(runFailedMessage(step.cmd, code), code);
-    const img = await commitRwLayer(s.deps.layers, s.deps.images, {
-      rwId: id, parent,
-      config: imageConfigOf({ ...step.config, Image: parent.id }),
-      containerConfig: imageConfigOf({ ...step.containerConfig, Image: parent.id, Hostname: shortId(id) }),
-      containerId: id,
-      createdBy: step.createdBy,
-      author: author || undefined,
-    });
+    const img = await commitStepContainer(s, step, parent, id, author);
     removeAfter = s.opts.rm || s.opts.forceRm;
     return img;
   } finally {
-    if (s.stopping) removeAfter = true;
     s.running.delete(id);
-    if (removeAfter) {
-      emit({ stream: `Removing intermediate container ${shortId(id)}\n` });
-      s.removeContainer(id);
-    }
+    releaseStepContainer(s, id, removeAfter, emit);
   }
 }
 
@@ -190,21 +179,29 @@ export async function metadataStep(s: BuildSession, step: MetadataStep, parent: 
         await s.deps.layers.unmount(id);
       }
     }
-    const img = await commitRwLayer(s.deps.layers, s.deps.images, {
-      rwId: id, parent,
-      config: imageConfigOf({ ...step.config, Image: parent.id }),
-      containerConfig: imageConfigOf({ ...c, Image: parent.id, Hostname: shortId(id) }),
-      containerId: id,
-      createdBy: step.createdBy,
-      author: author || undefined,
-    });
+    const img = await commitStepContainer(s, step, parent, id, author);
     removeAfter = s.opts.rm || s.opts.forceRm;
     return img;
   } finally {
-    if (s.stopping) removeAfter = true;
-    if (removeAfter) {
-      emit({ stream: `Removing intermediate container ${shortId(id)}\n` });
-      s.removeContainer(id);
-    }
+    releaseStepContainer(s, id, removeAfter, emit);
   }
+}
+
+/** The step's image: the container's changes, the step's config, its probe config with the container's hostname. */
+function commitStepContainer(s: BuildSession, step: RunStep | MetadataStep, parent: ImageRecord, id: string, author: string): Promise<ImageRecord> {
+  return commitRwLayer(s.deps.layers, s.deps.images, {
+    rwId: id, parent,
+    config: imageConfigOf({ ...step.config, Image: parent.id }),
+    containerConfig: imageConfigOf({ ...step.containerConfig, Image: parent.id, Hostname: shortId(id) }),
+    containerId: id,
+    createdBy: step.createdBy,
+    author: author || undefined,
+  });
+}
+
+/** docker's rm/forcerm: removed after success with rm, always with forcerm, and when the build stops. */
+function releaseStepContainer(s: BuildSession, id: string, remove: boolean, emit: Emit): void {
+  if (!remove && !s.stopping) return;
+  emit({ stream: `Removing intermediate container ${shortId(id)}\n` });
+  s.removeContainer(id);
 }
