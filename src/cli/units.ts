@@ -1,7 +1,7 @@
 /** Human units as docker prints them: re-exported from src/cli/format (go-units semantics). */
 import { goTimeString, humanSizeWithPrecision } from './format/units';
 
-export { humanDuration, bytesSize } from './format';
+export { humanDuration, bytesSize } from './format/units';
 
 /** Decimal sizes, 3 significant digits unless told (docker's image/container sizes). */
 export function humanSize(bytes: number, precision = 3): string {
