@@ -383,6 +383,13 @@ describe('build', () => {
     });
     assert.equal(api.status, 412, api.body);
     assert.match(api.body, /is not the one the client sees/);
+    // a context too large to keep in memory streams from the directory to the daemon's disk
+    const big = context('big-ctx', { Dockerfile: 'FROM busybox\nCOPY big /big\nCMD ["wc", "-c", "/big"]\n' });
+    writeFileSync(path.join(big, 'big'), Buffer.alloc(20 * 1024 * 1024 + 5, 7));
+    const bigBuild = await d.berth(['build', '-t', 'big-ctx', big]);
+    assert.equal(bigBuild.code, 0, describeResult(bigBuild));
+    assert.match(bigBuild.stdout, /^Sending build context to Docker daemon +20\.97MB\r\r\n/, bigBuild.stdout);
+    assert.equal(await okRun(cliFor(() => d, 'berth'), ['run', '--rm', 'big-ctx']), '20971525 /big\n');
   });
 
   it('the builds left no container behind (the failed ones were removed or --force-rm)', T, async () => {

@@ -1,16 +1,16 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Readable, Transform } from 'node:stream';
-import { contextTar } from '../../util/build-context';
+import { Readable } from 'node:stream';
+import { contextTarChunks } from '../../util/build-context';
 import { EngineError } from '../../util/errors';
 
 /**
  * berth's POST /build/local: the context read from a directory of the daemon's own host, as
- * the client would have packed it (contextTar, the very bytes the CLI sends), so a local
- * `berth build` neither walks and packs the directory in a cold client process nor copies it
- * through the socket (Podman reads a local context in place too). The client names the
- * directory and the device and inode it sees there: a client in another mount namespace (a
- * container given the socket) sees another directory under that path, and is told to send
+ * the client would have packed it (contextTarChunks, the very bytes the CLI sends), so a
+ * local `berth build` neither walks and packs the directory in a cold client process nor
+ * copies it through the socket (Podman reads a local context in place too). The client names
+ * the directory and the device and inode it sees there: a client in another mount namespace
+ * (a container given the socket) sees another directory under that path, and is told to send
  * the context as usual.
  */
 
@@ -23,7 +23,12 @@ export interface LocalContext {
   tar: Readable;
   /** the bytes read so far (all of them once `tar` has ended) */
   size(): number;
+  /** why reading the directory failed, if it did (what the reader of `tar` reports may wrap it) */
+  failure(): LocalContextUnusable | null;
 }
+
+/** the longest the walk and the reads run before letting the daemon's other work in */
+const SLICE_MS = 4;
 
 export function openLocalContext(dir: string, id: string, dockerfile: string): LocalContext {
   if (!path.isAbsolute(dir)) throw new LocalContextUnusable(`context directory ${dir} is not an absolute path`);
@@ -34,19 +39,24 @@ export function openLocalContext(dir: string, id: string, dockerfile: string): L
     throw new LocalContextUnusable(`cannot read context directory ${dir}: ${(e as Error).message}`);
   }
   if (!st.isDirectory() || `${st.dev}:${st.ino}` !== id) throw new LocalContextUnusable(`context directory ${dir} is not the one the client sees`);
-  let tar: Buffer | Readable;
-  try {
-    tar = contextTar(dir, { dockerfile: dockerfile || undefined });
-  } catch (e) {
-    // the client packs it itself and reports the problem in the docker CLI's words
-    throw new LocalContextUnusable(`cannot read the context in ${dir}: ${(e as Error).message}`);
-  }
-  if (Buffer.isBuffer(tar)) {
-    const whole = tar;
-    return { tar: Readable.from([whole]), size: () => whole.length };
-  }
   let n = 0;
-  const counter = new Transform({ transform(chunk: Buffer, _enc, cb) { n += chunk.length; cb(null, chunk); } });
-  tar.on('error', (e) => counter.destroy(e));
-  return { tar: tar.pipe(counter), size: () => n };
+  let failed: LocalContextUnusable | null = null;
+  async function* paced(): AsyncGenerator<Buffer> {
+    let since = performance.now();
+    try {
+      for (const chunk of contextTarChunks(dir, { dockerfile: dockerfile || undefined }, true)) {
+        n += chunk.length;
+        yield chunk;
+        if (performance.now() - since > SLICE_MS) {
+          await new Promise((resolve) => setImmediate(resolve));
+          since = performance.now();
+        }
+      }
+    } catch (e) {
+      // nothing was told yet: the client packs it itself and reports it in the docker CLI's words
+      failed = new LocalContextUnusable(`cannot read the context in ${dir}: ${(e as Error).message}`);
+      throw failed;
+    }
+  }
+  return { tar: Readable.from(paced(), { objectMode: false }), size: () => n, failure: () => failed };
 }

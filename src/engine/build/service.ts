@@ -127,7 +127,11 @@ export class BuildService implements BuildBackend {
     if (opts.localContext) {
       body.resume(); // nothing comes in the body
       const local = openLocalContext(opts.localContext.dir, opts.localContext.id, opts.dockerfile);
-      await this.receive(s, local.tar);
+      try {
+        await this.receive(s, local.tar);
+      } catch (e) {
+        throw local.failure() ?? e;
+      }
       emit({ aux: { ContextSize: local.size() } });
     } else await this.receive(s, body);
     let text = s.memory?.readDockerfile(opts.dockerfile) ?? null;

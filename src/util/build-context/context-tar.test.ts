@@ -5,7 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Readable } from 'node:stream';
 import * as tarStream from 'tar-stream';
-import { contextTar } from './context-tar';
+import { contextTar, contextTarChunks } from './context-tar';
 
 interface Entry { name: string; type: string; uid: number; gid: number; linkname: string | null; body: string; mode: number }
 
@@ -146,6 +146,18 @@ test('a context over the in-memory limit streams the same bytes; long names get 
     assert.deepEqual(got.map((e) => e.name), ['Dockerfile', 'big.bin', `${'d'.repeat(120)}/`, long, 'z']);
     assert.equal(got[1].body.length, 3 * 1024 * 1024 + 7);
     assert.equal(got[3].body, 'deep');
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('walked lazily (as the daemon reads a local context) the tar is the same', () => {
+  const dir = context({ 'Dockerfile': 'FROM x', '.dockerignore': 'skip\n', 'skip/a': 'a', 'keep/b': 'b', 'keep/c/d': 'd' });
+  try {
+    const upfront = Buffer.concat([...contextTarChunks(dir)]);
+    const lazy = Buffer.concat([...contextTarChunks(dir, {}, true)]);
+    assert.ok(upfront.equals(lazy));
+    assert.ok(upfront.equals(contextTar(dir) as Buffer));
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

@@ -48,13 +48,12 @@ export function contextExcludes(dir: string, opts: ContextOptions = {}): string[
 }
 
 /**
- * What the context holds after ignore rules, in archive order ("dir/", "dir/file"). Like the
- * docker CLI's ValidateContextDirectory, a file that cannot be read fails here, before
- * anything is sent.
+ * What the context holds after ignore rules, in archive order ("dir/", "dir/file"), walked as
+ * it is consumed. Like the docker CLI's ValidateContextDirectory, a file that cannot be read
+ * fails the walk.
  */
-export function walkContext(dir: string, pm: PatternMatcher): ContextEntry[] {
-  const out: ContextEntry[] = [];
-  const walk = (absDir: string, relDir: string, parentInfo: MatchInfo | null): void => {
+export function* contextEntries(dir: string, pm: PatternMatcher): Generator<ContextEntry> {
+  function* walk(absDir: string, relDir: string, parentInfo: MatchInfo | null): Generator<ContextEntry> {
     let names: string[];
     try {
       names = fs.readdirSync(absDir).sort();
@@ -73,7 +72,7 @@ export function walkContext(dir: string, pm: PatternMatcher): ContextEntry[] {
         // an excluded directory is still walked when an exception may re-include below it
         const dirSlash = rel + '/';
         if (!pm.exclusions || !pm.patterns.some((p) => p.exclusion && (p.cleaned + '/').startsWith(dirSlash))) continue;
-        walk(abs, rel, info);
+        yield* walk(abs, rel, info);
         continue;
       }
       if (st.isSocket()) continue;
@@ -82,12 +81,16 @@ export function walkContext(dir: string, pm: PatternMatcher): ContextEntry[] {
           throw new Error(`error checking context: no permission to read from '${abs}'`);
         }
       }
-      out.push({ name: st.isDirectory() ? `${rel}/` : rel, abs, st });
-      if (st.isDirectory()) walk(abs, rel, info);
+      yield { name: st.isDirectory() ? `${rel}/` : rel, abs, st };
+      if (st.isDirectory()) yield* walk(abs, rel, info);
     }
-  };
-  walk(dir, '', null);
-  return out;
+  }
+  yield* walk(dir, '', null);
+}
+
+/** The whole walk at once: every problem is found before anything is sent. */
+export function walkContext(dir: string, pm: PatternMatcher): ContextEntry[] {
+  return [...contextEntries(dir, pm)];
 }
 
 function major(rdev: number): number { return Number((BigInt(rdev) >> 8n) & 0xfffn) | Number((BigInt(rdev) >> 32n) & ~0xfffn); }
@@ -130,10 +133,15 @@ function* bufferEntry(name: string, content: Buffer, mode: number, mtime: number
   if (pad) yield pad;
 }
 
-/** The context tar's bytes, entry by entry, read as they are pulled. */
-export function* contextTarChunks(dir: string, opts: ContextOptions = {}): Generator<Buffer> {
+/**
+ * The context tar's bytes, entry by entry, read as they are pulled. The directory is walked
+ * whole first (the client: problems found before sending) or as the entries are packed
+ * (`lazy`: a daemon that must not stop for the walk of a large tree).
+ */
+export function* contextTarChunks(dir: string, opts: ContextOptions = {}, lazy = false): Generator<Buffer> {
   const extra = opts.extraDockerfile;
-  const entries = walkContext(dir, new PatternMatcher(contextExcludes(dir, opts)));
+  const pm = new PatternMatcher(contextExcludes(dir, opts));
+  const entries = lazy ? contextEntries(dir, pm) : walkContext(dir, pm);
   const links = new Map<string, string>();
   let ignoreSeen = false;
   for (const { name, abs, st } of entries) {

@@ -4,5 +4,5 @@
  * and the builder share one copy.
  */
 export { PatternMatcher, readDockerignore, keepBuildFiles, cleanPath, type MatchInfo } from './dockerignore';
-export { contextTar, contextTarChunks, contextExcludes, walkContext, singleFileTar, type ContextOptions, type ContextEntry } from './context-tar';
+export { contextTar, contextTarChunks, contextEntries, contextExcludes, walkContext, singleFileTar, type ContextOptions, type ContextEntry } from './context-tar';
 export { isArchive, isTarHeader, compressionOf, type ArchiveKind } from './archive-head';
