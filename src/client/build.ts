@@ -30,6 +30,8 @@ export interface ImageBuildOptions {
   forceRemove?: boolean;
   /** a context the daemon fetches itself (git URL) */
   remoteContext?: string;
+  /** X-Registry-Config: credentials by registry for the base images' pulls (base64url JSON) */
+  registryConfig?: string;
   platform?: string;
   cacheFrom?: string[];
   securityOpt?: string[];

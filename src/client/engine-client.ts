@@ -29,6 +29,10 @@ function decodePathStat(res: Http1Response): ContainerPathStat {
   return JSON.parse(Buffer.from(raw, 'base64').toString('utf8')) as ContainerPathStat;
 }
 
+function registryConfigHeader(o: ImageBuildOptions): Record<string, string> {
+  return o.registryConfig ? { 'X-Registry-Config': o.registryConfig } : {};
+}
+
 /** Filters as the CLI collects them: key → values. Sent in docker's map form. */
 export type Filters = Record<string, string[]>;
 
@@ -267,7 +271,7 @@ export class EngineClient {
   /** POST /build: `context` is the tar (or compressed tar) body; none with a remote context. */
   async *imageBuild(context: Buffer | Readable | null, o: ImageBuildOptions = {}): AsyncGenerator<BuildStreamMessage> {
     const res = await this.transport.request('POST', '/build', {
-      query: imageBuildQuery(o), body: context ?? undefined, headers: { 'Content-Type': 'application/x-tar' },
+      query: imageBuildQuery(o), body: context ?? undefined, headers: { 'Content-Type': 'application/x-tar', ...registryConfigHeader(o) },
     });
     yield* jsonLines<BuildStreamMessage>(res);
   }
@@ -278,7 +282,7 @@ export class EngineClient {
    * (the daemon cannot use it), before any message: then send the context with imageBuild.
    */
   async imageBuildLocal(dir: string, id: string, o: ImageBuildOptions = {}): Promise<AsyncGenerator<BuildStreamMessage>> {
-    const res = await this.transport.request('POST', '/build/local', { query: { ...imageBuildQuery(o), contextdir: dir, contextid: id } });
+    const res = await this.transport.request('POST', '/build/local', { query: { ...imageBuildQuery(o), contextdir: dir, contextid: id }, headers: registryConfigHeader(o) });
     return jsonLines<BuildStreamMessage>(res);
   }
 

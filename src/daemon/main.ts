@@ -110,7 +110,7 @@ async function main(): Promise<void> {
   );
   const diskUsage = new DiskUsageService(images, imageService, containerService, () => volumeService.usage());
   const builds = new BuildService({ containers: containerService, layers, images, imageApi: imageService, cache: new BuildCacheTable(db), dataRoot: opts.dataRoot });
-  builds.setBaseImageResolver(pullingBaseImages(images, (ref, signal, platform) => registryService.pull(ref, { platform }, signal)));
+  builds.setBaseImageResolver(pullingBaseImages(images, (ref, signal, platform, auth) => registryService.pull(ref, { platform, auth }, signal)));
   await builds.open();
   diskUsage.setBuildCache(builds);
   const server = createApiServer(

@@ -166,6 +166,8 @@ export interface BuildRequest {
   remote: string;
   /** --platform: the platform of the base images (FROM --platform= wins); '' = the host's */
   platform?: string;
+  /** X-Registry-Config: credentials by registry ("https://index.docker.io/v1/", "host:5000") for the base images' pulls */
+  registryAuths?: Record<string, AuthConfig>;
   /**
    * berth's POST /build/local: a directory of the daemon's host to read the context from (as
    * the client would have packed it) instead of the body, and the "dev:ino" the client saw

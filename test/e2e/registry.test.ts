@@ -262,7 +262,21 @@ describe('registries', () => {
       const pull = await okRun(clis.docker, ['pull', ref]);
       assert.match(pull, /Status: Downloaded newer image/);
       await okRun(berth, ['rmi', ref]);
+      // build FROM the private image: each CLI sends the stored credentials (X-Registry-Config)
+      const ctx = path.join(dir, 'private-from');
+      mkdirSync(ctx, { recursive: true });
+      writeFileSync(path.join(ctx, 'Dockerfile'), `FROM ${ref}\nENV private=1\n`);
+      for (const name of CLIS) {
+        const built = await clis[name](['build', '-t', `from-private-${name}`, ctx], { env: { DOCKER_BUILDKIT: '0' } });
+        assert.equal(built.code, 0, describeResult(built));
+        await okRun(berth, ['rmi', `from-private-${name}`, ref]);
+      }
       await okRun(berth, ['logout', tls.host]);
+      for (const name of CLIS) {
+        const anon = await clis[name](['build', ctx], { env: { DOCKER_BUILDKIT: '0' } });
+        assert.notEqual(anon.code, 0, describeResult(anon));
+        assert.match(anon.stdout + anon.stderr, /no basic auth credentials|unauthorized|authentication required/i);
+      }
     } finally {
       await tls.destroy();
     }

@@ -1,3 +1,4 @@
+import type { AuthConfig } from '../../api-types';
 import type { BuildBackend, BuildRequest } from '../../engine';
 import { EngineError, InvalidParameterError } from '../../util/errors';
 import type { ApiContext, Route } from '../context';
@@ -76,9 +77,29 @@ function resources(q: URLSearchParams): Resources {
   return r;
 }
 
+/**
+ * X-Registry-Config: base64url JSON of AuthConfig by registry, as the docker CLI sends every
+ * stored credential with a build; a missing or undecodable header is none (moby's getAuthConfigs).
+ */
+function registryConfig(ctx: ApiContext): Record<string, AuthConfig> | undefined {
+  const h = ctx.req.headers['x-registry-config'];
+  const v = Array.isArray(h) ? h[0] : h;
+  if (!v) return undefined;
+  try {
+    const parsed = JSON.parse(Buffer.from(v.replace(/-/g, '+').replace(/_/g, '/'), 'base64').toString('utf8')) as unknown;
+    return parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? parsed as Record<string, AuthConfig> : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function request(ctx: ApiContext): BuildRequest {
+  return { ...buildRequest(ctx.query), registryAuths: registryConfig(ctx) };
+}
+
 /** POST /build: the body is the context; the reply Docker's classic JSON message stream. */
 export async function imageBuild(ctx: ApiContext): Promise<void> {
-  const messages = backend(ctx).build(ctx.bodyStream(), buildRequest(ctx.query), ctx.signal);
+  const messages = backend(ctx).build(ctx.bodyStream(), request(ctx), ctx.signal);
   await streamJsonLines(ctx, messages, { headers: 'first', errorLines: true, release: () => messages.destroy() });
 }
 
@@ -92,7 +113,7 @@ export async function imageBuildLocal(ctx: ApiContext): Promise<void> {
   const dir = stringParam(ctx.query, 'contextdir');
   const id = stringParam(ctx.query, 'contextid');
   if (!dir || !id) throw new InvalidParameterError('contextdir and contextid are required');
-  const messages = backend(ctx).build(ctx.bodyStream(), { ...buildRequest(ctx.query), localContext: { dir, id } }, ctx.signal);
+  const messages = backend(ctx).build(ctx.bodyStream(), { ...request(ctx), localContext: { dir, id } }, ctx.signal);
   await streamJsonLines(ctx, messages, { headers: 'first', errorLines: true, release: () => messages.destroy() });
 }
 

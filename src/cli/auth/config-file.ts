@@ -125,3 +125,18 @@ export function authHeaderFor(name: string): string {
   }
   return encodeAuthHeader(getAuth(serverKey(domain)));
 }
+
+/**
+ * X-Registry-Config: every stored credential by registry (GetAllCredentials), base64url JSON,
+ * for the registries a build's FROM may pull from; "" when there are none.
+ */
+export function allAuthsHeader(): string {
+  const c = load();
+  const keys = new Set([...Object.keys(c.auths ?? {}), ...Object.keys(c.credHelpers ?? {})]);
+  const all: Record<string, AuthConfig> = {};
+  for (const key of keys) {
+    const a = getAuth(key);
+    if (a.username || a.password || a.identitytoken || a.auth || a.registrytoken) all[key] = a;
+  }
+  return Object.keys(all).length ? Buffer.from(JSON.stringify(all)).toString('base64url') : '';
+}

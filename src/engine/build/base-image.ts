@@ -1,4 +1,5 @@
 import { familiarName, familiarString, parseNormalizedNamed, tagNameOnly, type ImageRecord, type ImageStore } from '../../image';
+import type { AuthConfig } from '../../api-types';
 import { formatPlatform, parsePlatform, platformMatches } from '../../registry';
 import { BuildFailure } from './session';
 
@@ -7,7 +8,31 @@ import { BuildFailure } from './session';
  * local store only; registry pull (and --pull) plugs in here: a resolver that pulls when the
  * image is missing (or always, with pull) and then looks again.
  */
-export type BaseImageResolver = (ref: string, opts: { pull: boolean; signal: AbortSignal; platform?: string }) => Promise<ImageRecord>;
+export interface ResolveOptions {
+  pull: boolean;
+  signal: AbortSignal;
+  platform?: string;
+  /** the build's X-Registry-Config: credentials by registry */
+  auths?: Record<string, AuthConfig>;
+}
+
+export type BaseImageResolver = (ref: string, opts: ResolveOptions) => Promise<ImageRecord>;
+
+/** The credentials for a reference's registry (moby's ResolveAuthConfig): keys are compared by host name. */
+export function authFor(ref: string, auths: Record<string, AuthConfig> | undefined): AuthConfig | undefined {
+  if (!auths) return undefined;
+  let domain: string;
+  try {
+    domain = parseNormalizedNamed(ref).domain;
+  } catch {
+    return undefined;
+  }
+  const hub = ['docker.io', 'index.docker.io', 'registry-1.docker.io'];
+  const host = (key: string): string => key.replace(/^[a-z]+:\/\//i, '').split('/')[0];
+  const wanted = (key: string): boolean => (hub.includes(domain) ? hub.includes(host(key)) : host(key) === domain);
+  const key = Object.keys(auths).find(wanted);
+  return key === undefined ? undefined : auths[key];
+}
 
 /**
  * Whether a local image is of the platform asked for (none asked: any), or dockerd's words
@@ -42,7 +67,7 @@ export function localBaseImages(images: Pick<ImageStore, 'tryResolve'>): BaseIma
 }
 
 /** A pull as the registry service runs it: a stream of Docker's progress messages. */
-export type PullStream = (ref: string, signal: AbortSignal, platform?: string) => NodeJS.ReadableStream;
+export type PullStream = (ref: string, signal: AbortSignal, platform?: string, auth?: AuthConfig) => NodeJS.ReadableStream;
 
 /**
  * Local images first; a missing one (or any, with --pull) is pulled from its registry, as
@@ -59,7 +84,7 @@ export function pullingBaseImages(images: Pick<ImageStore, 'tryResolve'>, pull: 
     try {
       // FROM busybox means busybox:latest, never every tag
       const tagged = familiarString(tagNameOnly(parseNormalizedNamed(ref)));
-      for await (const m of pull(tagged, opts.signal, opts.platform) as AsyncIterable<{ error?: string }>) {
+      for await (const m of pull(tagged, opts.signal, opts.platform, authFor(tagged, opts.auths)) as AsyncIterable<{ error?: string }>) {
         if (m && typeof m.error === 'string') failure = m.error;
       }
     } catch (e) {

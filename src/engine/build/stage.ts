@@ -52,7 +52,7 @@ export class StageRunner {
     } else if (planned.base.toLowerCase() !== 'scratch') {
       // FROM --platform= (expanded), else build --platform, else any (the host's)
       const platform = planned.platform || c.s.opts.platform || undefined;
-      base = await c.resolveImage(planned.base, { pull: c.s.opts.pull, signal: c.s.signal, platform });
+      base = await c.resolveImage(planned.base, { pull: c.s.opts.pull, signal: c.s.signal, platform, auths: c.s.opts.registryAuths });
       baseConfig = (base.config.config ?? {}) as RunConfig;
     }
     const r = new StageRunner(c, index, emit, base, baseConfig);
@@ -89,7 +89,7 @@ export class StageRunner {
       if (!r) throw new BuildFailure(`stage ${ref} was not built`);
       img = r.image;
     } else {
-      img = await this.c.resolveImage(ref, { pull: false, signal: this.c.s.signal });
+      img = await this.c.resolveImage(ref, { pull: false, signal: this.c.s.signal, auths: this.c.s.opts.registryAuths });
     }
     if (img) return this.c.s.imageRoot(img);
     const empty = this.c.s.tmpPath('empty-root');

@@ -14,6 +14,7 @@ import { memSwapBytes } from '../../opts/sizes';
 import { parseUlimit } from '../../opts/ulimit';
 import { prepareContext } from '../../builder/context';
 import { BatchedOutput } from '../../batched-output';
+import { allAuthsHeader } from '../../auth/config-file';
 import { ClassicOutput, countContext, sendingLine, type BuildView } from '../../builder/classic-output';
 import { LiveView } from '../../builder/live-view';
 import { validateBuildArg, validateTag, validateLabel, validateExtraHost, buildArgMap, labelMap } from '../../builder/options';
@@ -148,7 +149,8 @@ export async function runBuild(ctx: Ctx, v: FlagValues, spec: string, stdin: () 
     : new ClassicOutput(buildOut, !quiet && Boolean(ctx.out.isTTY));
   const report = view instanceof LiveView ? (t: string) => view.contextProgress(t) : (t: string) => { progOut.write(t); };
   const client = ctx.client();
-  const buildOpts = { ...opts, dockerfile: prepared.dockerfile || undefined, remoteContext: prepared.remote };
+  // the docker CLI sends every stored credential: FROM may pull from any registry
+  const buildOpts = { ...opts, dockerfile: prepared.dockerfile || undefined, remoteContext: prepared.remote, registryConfig: allAuthsHeader() || undefined };
   let ok = false;
   let bodyError: Error | undefined;
   try {
