@@ -162,6 +162,21 @@ export class ApiContext {
     this.res.end();
   }
 
+  /**
+   * A header holding base64url JSON (X-Registry-Auth, X-Registry-Config), decoded; undefined
+   * when absent or undecodable, which dockerd treats as no credentials.
+   */
+  jsonHeader(name: string): unknown {
+    const h = this.req.headers[name.toLowerCase()];
+    const v = Array.isArray(h) ? h[0] : h;
+    if (!v) return undefined;
+    try {
+      return JSON.parse(Buffer.from(v.replace(/-/g, '+').replace(/_/g, '/'), 'base64').toString('utf8')) as unknown;
+    } catch {
+      return undefined;
+    }
+  }
+
   /** The whole body, refused past `limit` bytes. */
   async readBody(limit = MAX_JSON_BODY): Promise<Buffer> {
     if (this.upgrade) return this.upgrade.readBody(limit);

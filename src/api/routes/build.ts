@@ -82,15 +82,8 @@ function resources(q: URLSearchParams): Resources {
  * stored credential with a build; a missing or undecodable header is none (moby's getAuthConfigs).
  */
 function registryConfig(ctx: ApiContext): Record<string, AuthConfig> | undefined {
-  const h = ctx.req.headers['x-registry-config'];
-  const v = Array.isArray(h) ? h[0] : h;
-  if (!v) return undefined;
-  try {
-    const parsed = JSON.parse(Buffer.from(v.replace(/-/g, '+').replace(/_/g, '/'), 'base64').toString('utf8')) as unknown;
-    return parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? parsed as Record<string, AuthConfig> : undefined;
-  } catch {
-    return undefined;
-  }
+  const parsed = ctx.jsonHeader('X-Registry-Config');
+  return parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? parsed as Record<string, AuthConfig> : undefined;
 }
 
 function request(ctx: ApiContext): BuildRequest {

@@ -19,16 +19,8 @@ function backend(ctx: ApiContext): RegistryBackend {
 
 /** X-Registry-Auth, decoded; a missing or undecodable header means anonymous, as in Docker. */
 export function registryAuth(ctx: ApiContext): AuthConfig | undefined {
-  const h = ctx.req.headers['x-registry-auth'];
-  const v = Array.isArray(h) ? h[0] : h;
-  if (!v) return undefined;
-  try {
-    const json = Buffer.from(v.replace(/-/g, '+').replace(/_/g, '/'), 'base64').toString('utf8');
-    const a = JSON.parse(json) as unknown;
-    return a && typeof a === 'object' ? (a as AuthConfig) : undefined;
-  } catch {
-    return undefined;
-  }
+  const a = ctx.jsonHeader('X-Registry-Auth');
+  return a && typeof a === 'object' ? (a as AuthConfig) : undefined;
 }
 
 /** The pull half of POST /images/create. */
