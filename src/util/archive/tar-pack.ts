@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import * as tarStream from 'tar-stream';
 import { readSmallFile } from '../read-small';
+import { major, minor } from './tar-header';
 
 /**
  * Tar archives of a host directory tree, as Docker's TarWithOptions writes them: entries in
@@ -22,8 +23,6 @@ export interface PackOptions {
   redirect?: (hostPath: string) => string | undefined;
 }
 
-function major(rdev: number): number { return Number((BigInt(rdev) >> 8n) & 0xfffn) | Number((BigInt(rdev) >> 32n) & ~0xfffn); }
-function minor(rdev: number): number { return Number(BigInt(rdev) & 0xffn) | Number((BigInt(rdev) >> 12n) & ~0xffn); }
 
 /** files up to this size are read in one go */
 const SMALL_FILE = 256 * 1024;

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Readable } from 'node:stream';
-import { encodeHeader, type HeaderFields } from '../archive/tar-header';
+import { encodeHeader, major, minor, type HeaderFields } from '../archive/tar-header';
 import { keepBuildFiles, PatternMatcher, readDockerignore, type MatchInfo } from './dockerignore';
 
 /**
@@ -92,9 +92,6 @@ export function* contextEntries(dir: string, pm: PatternMatcher): Generator<Cont
 export function walkContext(dir: string, pm: PatternMatcher): ContextEntry[] {
   return [...contextEntries(dir, pm)];
 }
-
-function major(rdev: number): number { return Number((BigInt(rdev) >> 8n) & 0xfffn) | Number((BigInt(rdev) >> 32n) & ~0xfffn); }
-function minor(rdev: number): number { return Number(BigInt(rdev) & 0xffn) | Number((BigInt(rdev) >> 12n) & ~0xffn); }
 
 const ZEROS = Buffer.alloc(1024);
 /** files are read in pieces of this size, so a large context streams in bounded memory */
