@@ -28,6 +28,20 @@ export function buildError(m: BuildStreamMessage): StatusError | undefined {
   return new StatusError(m.errorDetail?.message ?? m.error ?? '', code || 1);
 }
 
+/**
+ * What every view does alike with a message: keep the aux message's image ID, throw an error
+ * message as docker's StatusError. True when `m` was such a message (nothing to show).
+ */
+export function takeControlMessage(view: { imageId: string }, m: BuildStreamMessage): boolean {
+  if (m.aux) {
+    if (typeof m.aux.ID === 'string') view.imageId = m.aux.ID;
+    return true;
+  }
+  const err = buildError(m);
+  if (err) throw err;
+  return false;
+}
+
 export class ClassicOutput implements BuildView {
   imageId = '';
   private readonly progress: ProgressRenderer;
@@ -37,13 +51,7 @@ export class ClassicOutput implements BuildView {
   }
 
   write(m: BuildStreamMessage): void {
-    if (m.aux) {
-      if (typeof m.aux.ID === 'string') this.imageId = m.aux.ID;
-      return;
-    }
-    const err = buildError(m);
-    if (err) throw err;
-    this.progress.write(m);
+    if (!takeControlMessage(this, m)) this.progress.write(m);
   }
 
   finish(): void { /* the classic output is complete as written */ }

@@ -5,7 +5,7 @@
  * "Successfully built/tagged" lines. Reads the classic builder's text stream.
  */
 import type { BuildStreamMessage } from '../../client';
-import { buildError, type BuildView } from './classic-output';
+import { takeControlMessage, type BuildView } from './classic-output';
 
 interface Step {
   label: string;
@@ -61,12 +61,7 @@ export class LiveView implements BuildView {
   }
 
   write(m: BuildStreamMessage): void {
-    if (m.aux) {
-      if (typeof m.aux.ID === 'string') this.imageId = m.aux.ID;
-      return;
-    }
-    const err = buildError(m);
-    if (err) throw err;
+    if (takeControlMessage(this, m)) return;
     if (m.stream !== undefined) this.text(m.stream);
     else if (m.status) this.line(`${m.id ? `${m.id}: ` : ''}${m.status}${m.progress ? ` ${m.progress}` : ''}`, true);
     if (this.now() - this.lastDraw >= this.minGap) this.draw();
