@@ -178,3 +178,14 @@ export function normalizeReference(s: string): string {
 export function familiarize(s: string): string {
   return familiarString(parseNormalizedNamed(s));
 }
+
+/**
+ * The registry domain a credential's server address names: "https://index.docker.io/v1/"
+ * (Docker's default) → docker.io; "127.0.0.1:5000" as is.
+ */
+export function serverDomain(server: string | undefined): string {
+  if (!server) return DEFAULT_DOMAIN;
+  const s = server.replace(/^[a-z]+:\/\//i, '').replace(/\/.*$/, '');
+  if (s === LEGACY_DEFAULT_DOMAIN || s === 'registry-1.docker.io' || s === DEFAULT_DOMAIN) return DEFAULT_DOMAIN;
+  return s;
+}

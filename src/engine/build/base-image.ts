@@ -1,4 +1,4 @@
-import { familiarName, familiarString, parseNormalizedNamed, tagNameOnly, type ImageRecord, type ImageStore } from '../../image';
+import { familiarName, familiarString, parseNormalizedNamed, serverDomain, tagNameOnly, type ImageRecord, type ImageStore } from '../../image';
 import type { AuthConfig } from '../../api-types';
 import { formatPlatform, parsePlatform, platformMatches } from '../../registry';
 import { BuildFailure } from './session';
@@ -18,7 +18,7 @@ export interface ResolveOptions {
 
 export type BaseImageResolver = (ref: string, opts: ResolveOptions) => Promise<ImageRecord>;
 
-/** The credentials for a reference's registry (moby's ResolveAuthConfig): keys are compared by host name. */
+/** The credentials for a reference's registry (moby's ResolveAuthConfig): keys compared as registry domains. */
 export function authFor(ref: string, auths: Record<string, AuthConfig> | undefined): AuthConfig | undefined {
   if (!auths) return undefined;
   let domain: string;
@@ -27,10 +27,7 @@ export function authFor(ref: string, auths: Record<string, AuthConfig> | undefin
   } catch {
     return undefined;
   }
-  const hub = ['docker.io', 'index.docker.io', 'registry-1.docker.io'];
-  const host = (key: string): string => key.replace(/^[a-z]+:\/\//i, '').split('/')[0];
-  const wanted = (key: string): boolean => (hub.includes(domain) ? hub.includes(host(key)) : host(key) === domain);
-  const key = Object.keys(auths).find(wanted);
+  const key = Object.keys(auths).find((k) => serverDomain(k) === domain);
   return key === undefined ? undefined : auths[key];
 }
 

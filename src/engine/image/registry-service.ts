@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
 import type { AuthConfig, AuthResponse, DistributionInspect, ImageSearchResult } from '../../api-types';
-import { DEFAULT_DOMAIN, parseNormalizedNamed } from '../../image';
+import { DEFAULT_DOMAIN, parseNormalizedNamed, serverDomain } from '../../image';
 import { type ManifestIndex, isIndex, searchRegistry } from '../../registry';
 import { InvalidParameterError, SystemError, UnauthorizedError, errorMessage } from '../../util/errors';
 import type { Filters, RegistryBackend } from '../backends';
@@ -72,10 +72,3 @@ export class RegistryService implements RegistryBackend {
   }
 }
 
-/** "https://index.docker.io/v1/" (Docker's default) → docker.io; "127.0.0.1:5000" as is. */
-export function serverDomain(server: string | undefined): string {
-  if (!server) return DEFAULT_DOMAIN;
-  const s = server.replace(/^[a-z]+:\/\//i, '').replace(/\/.*$/, '');
-  if (s === 'index.docker.io' || s === 'registry-1.docker.io' || s === 'docker.io') return DEFAULT_DOMAIN;
-  return s;
-}
