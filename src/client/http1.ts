@@ -162,6 +162,8 @@ export function http1Request(socket: net.Socket, req: Http1Request, on: Http1Han
   let headBuf: Buffer = Buffer.alloc(0);
   let res: Http1Response | null = null;
   let body: ((b: Buffer) => void) | null = null;
+  /** the body lasts until the connection ends (no Content-Length, not chunked) */
+  let untilClose = false;
   let finished = false;
 
   const fail = (e: Error): void => {
@@ -199,7 +201,10 @@ export function http1Request(socket: net.Socket, req: Http1Request, on: Http1Han
         if (left === 0) done();
       };
       if (left === 0) body = null;
-    } else body = push; // until the connection ends
+    } else {
+      body = push;
+      untilClose = true;
+    }
     on.response(r);
     if (!body) { done(); return; }
     if (parsed.rest.length) body(parsed.rest);
@@ -240,7 +245,7 @@ export function http1Request(socket: net.Socket, req: Http1Request, on: Http1Han
   function onClose(): void {
     if (finished) return;
     // a body framed by the connection's end is complete; any other end is a cut response
-    if (res && body && res.headers['content-length'] === undefined && !/chunked/i.test(res.headers['transfer-encoding'] ?? '')) {
+    if (untilClose) {
       done();
       return;
     }
