@@ -29,6 +29,8 @@ export interface LocalContext {
 
 /** the longest the walk and the reads run before letting the daemon's other work in */
 const SLICE_MS = 4;
+/** the most a batch holds before it goes out */
+const BATCH_BYTES = 1024 * 1024;
 
 export function openLocalContext(dir: string, id: string, dockerfile: string): LocalContext {
   if (!path.isAbsolute(dir)) throw new LocalContextUnusable(`context directory ${dir} is not an absolute path`);
@@ -41,13 +43,21 @@ export function openLocalContext(dir: string, id: string, dockerfile: string): L
   if (!st.isDirectory() || `${st.dev}:${st.ino}` !== id) throw new LocalContextUnusable(`context directory ${dir} is not the one the client sees`);
   let n = 0;
   let failed: LocalContextUnusable | null = null;
+  // chunks go out in batches, one per slice (a small context is one Buffer): a stream chunk
+  // per tar header and file made the stream machinery cost as much as reading the files
   async function* paced(): AsyncGenerator<Buffer> {
     let since = performance.now();
+    let batch: Buffer[] = [];
+    let batched = 0;
     try {
       for (const chunk of contextTarChunks(dir, { dockerfile: dockerfile || undefined }, true)) {
         n += chunk.length;
-        yield chunk;
-        if (performance.now() - since > SLICE_MS) {
+        batch.push(chunk);
+        batched += chunk.length;
+        if (batched >= BATCH_BYTES || performance.now() - since > SLICE_MS) {
+          yield Buffer.concat(batch, batched);
+          batch = [];
+          batched = 0;
           await new Promise((resolve) => setImmediate(resolve));
           since = performance.now();
         }
@@ -57,6 +67,7 @@ export function openLocalContext(dir: string, id: string, dockerfile: string): L
       failed = new LocalContextUnusable(`cannot read the context in ${dir}: ${(e as Error).message}`);
       throw failed;
     }
+    if (batched) yield Buffer.concat(batch, batched);
   }
   return { tar: Readable.from(paced(), { objectMode: false }), size: () => n, failure: () => failed };
 }
