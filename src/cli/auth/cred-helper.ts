@@ -1,6 +1,5 @@
 // The docker CLI runs credential helpers itself: a client-side executable is the only way to
 // speak their protocol, so this one file may start processes.
-import { spawnSync } from 'node:child_process';
 import type { AuthConfig } from '../../api-types';
 
 /**
@@ -10,6 +9,9 @@ import type { AuthConfig } from '../../api-types';
  */
 
 function helper(name: string, action: string, input: string): { code: number; out: string; err: string } {
+  // loaded here, not at the top: every build reads the credentials, few have a helper (~0.8 ms)
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { spawnSync } = require('node:child_process') as typeof import('node:child_process');
   const r = spawnSync(`docker-credential-${name}`, [action], { input, encoding: 'utf8' });
   if (r.error) throw new Error(`error getting credentials - err: exec: "docker-credential-${name}": executable file not found in $PATH, out: \`\``);
   return { code: r.status ?? 1, out: r.stdout.trim(), err: r.stderr.trim() };
