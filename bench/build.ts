@@ -7,12 +7,10 @@
  *
  * usage: node dist/bench/build.js [--runs N] [--warmup N] [--skip dockerd]
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import * as os from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { BerthEngine, DockerdEngine, type Engine } from './lib/engines';
 import { exec, loadAverage, mustExec, type Command } from './lib/proc';
-import { buildBusyboxTar, engineVersion, hostLine, intArg, isInterrupted, prepare, skipArg, withCleanup } from './lib/session';
+import { buildBusyboxTar, chooseEngines, intArg, isInterrupted, prepare, skipArg, startEngines, withCleanup, workDir } from './lib/session';
 import { ratio, summarize, table } from './lib/stats';
 
 /** 20 instructions; RUN steps do a little real work each, COPY steps copy files of the context. */
@@ -70,20 +68,12 @@ async function main(): Promise<void> {
   await withCleanup(async (onCleanup) => {
     const img = await buildBusyboxTar();
     onCleanup(img.cleanup);
-    const ctx = mkdtempSync(path.join(os.tmpdir(), 'berth-bench-build-'));
-    onCleanup(() => rmSync(ctx, { recursive: true, force: true }));
+    const ctx = workDir('build', onCleanup);
     writeContext(ctx);
 
-    const berth = new BerthEngine();
-    const engines: Engine[] = [berth];
-    const why = DockerdEngine.available();
-    if (skip.has('dockerd')) console.log('dockerd: skipped (--skip)');
-    else if (why) console.log(`dockerd: not measured: ${why}`);
-    else engines.push(new DockerdEngine());
-    for (const e of engines) onCleanup(() => e.destroy());
-    for (const e of engines) await prepare(e, img.tar);
-    console.log(hostLine());
-    for (const e of engines) console.log(await engineVersion(e));
+    const engines = chooseEngines(skip, { podman: false });
+    const berth = engines[0];
+    await startEngines(engines, onCleanup, (e) => prepare(e, img.tar));
 
     const variants: Variant[] = [
       { name: 'berth', cmd: (a) => berth.cli(a), cold: [], cached: [], version: [] },

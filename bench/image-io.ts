@@ -7,12 +7,11 @@
  * usage: node dist/bench/image-io.js [--runs N] [--skip dockerd] [--files N] [--big-mb N]
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import * as os from 'node:os';
+import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { BerthEngine, DockerdEngine, type Engine } from './lib/engines';
+import { type Engine } from './lib/engines';
 import { exec, loadAverage, mustExec } from './lib/proc';
-import { buildBusyboxTar, engineVersion, hostLine, intArg, isInterrupted, skipArg, withCleanup } from './lib/session';
+import { buildBusyboxTar, chooseEngines, intArg, isInterrupted, skipArg, startEngines, withCleanup, workDir } from './lib/session';
 import { ratio, summarize, table } from './lib/stats';
 
 const COMMIT_FILES = 10_000;
@@ -78,20 +77,12 @@ async function main(): Promise<void> {
   await withCleanup(async (onCleanup) => {
     const img = await buildBusyboxTar();
     onCleanup(img.cleanup);
-    const work = mkdtempSync(path.join(os.tmpdir(), 'berth-bench-imgio-'));
-    onCleanup(() => rmSync(work, { recursive: true, force: true }));
+    const work = workDir('imgio', onCleanup);
     const t0 = Date.now();
     const { archive, bytes } = await buildBigArchive(work, img.tar, files, bigMb);
     console.log(`archive: ${(bytes / 1e6).toFixed(0)} MB, ${files} small files + 4 big ones + busybox, built in ${Date.now() - t0} ms`);
-    const engines: Engine[] = [new BerthEngine()];
-    const why = DockerdEngine.available();
-    if (skip.has('dockerd')) console.log('dockerd: skipped (--skip)');
-    else if (why) console.log(`dockerd: not measured: ${why}`);
-    else engines.push(new DockerdEngine());
-    for (const e of engines) onCleanup(() => e.destroy());
-    for (const e of engines) await e.start();
-    console.log(hostLine());
-    for (const e of engines) console.log(await engineVersion(e));
+    const engines = chooseEngines(skip, { podman: false });
+    await startEngines(engines, onCleanup);
     const rows: Row[] = engines.map((engine) => ({ engine, load: [], commit: [] }));
 
     // load: alternate engines; the image (and its layers) removed after each round

@@ -9,14 +9,12 @@
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import * as http from 'node:http';
 import * as net from 'node:net';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { BerthEngine, DockerdEngine, type Engine } from './lib/engines';
 import { exec, loadAverage, mustExec, sleep, stopPid } from './lib/proc';
-import { buildBusyboxTar, engineVersion, hostLine, intArg, isInterrupted, skipArg, withCleanup } from './lib/session';
+import { buildBusyboxTar, chooseEngines, intArg, isInterrupted, skipArg, startEngines, withCleanup, workDir } from './lib/session';
 import { ratio, summarize, table } from './lib/stats';
 
 /** A docker archive: busybox, then `layers` layers of `layerMb` MB each (files of 1 MB). */
@@ -94,8 +92,7 @@ async function main(): Promise<void> {
   await withCleanup(async (onCleanup) => {
     const img = await buildBusyboxTar();
     onCleanup(img.cleanup);
-    const work = mkdtempSync(path.join(os.tmpdir(), 'berth-bench-pull-'));
-    onCleanup(() => rmSync(work, { recursive: true, force: true }));
+    const work = workDir('pull', onCleanup);
     const t0 = Date.now();
     const { archive, bytes } = await buildArchive(work, img.tar, layers, layerMb);
     console.log(`image: ${layers + 1} layers, ${(bytes / 1e6).toFixed(0)} MB uncompressed, built in ${Date.now() - t0} ms`);
@@ -108,15 +105,8 @@ async function main(): Promise<void> {
     console.log(`pushed by skopeo in ${Date.now() - t1} ms; ${(Number(du) / 1e6).toFixed(0)} MB compressed in the registry`);
     rmSync(archive);
 
-    const engines: Engine[] = [new BerthEngine()];
-    const why = DockerdEngine.available();
-    if (skip.has('dockerd')) console.log('dockerd: skipped (--skip)');
-    else if (why) console.log(`dockerd: not measured: ${why}`);
-    else engines.push(new DockerdEngine());
-    for (const e of engines) onCleanup(() => e.destroy());
-    for (const e of engines) await e.start();
-    console.log(hostLine());
-    for (const e of engines) console.log(await engineVersion(e));
+    const engines = chooseEngines(skip, { podman: false });
+    await startEngines(engines, onCleanup);
     const rows = engines.map((engine) => ({ engine, pull: [] as number[] }));
     for (let round = 0; round < runs && !isInterrupted(); round++) {
       for (let k = 0; k < rows.length; k++) {

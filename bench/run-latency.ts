@@ -12,7 +12,7 @@
 import { BerthEngine, Engine } from './lib/engines';
 import { Command, exec, loadAverage } from './lib/proc';
 import { RuncFloor } from './lib/runc-floor';
-import { buildBusyboxTar, chooseEngines, engineVersion, hostLine, intArg, isInterrupted, prepare, runcVersion, skipArg, withCleanup } from './lib/session';
+import { buildBusyboxTar, chooseEngines, intArg, isInterrupted, prepare, runcVersion, skipArg, startEngines, withCleanup } from './lib/session';
 import { ratio, Summary, summarize, table } from './lib/stats';
 
 let RUN = ['run', '--rm', '--network', 'none', 'busybox', 'true'];
@@ -38,13 +38,10 @@ async function main(): Promise<void> {
     const img = await buildBusyboxTar();
     onCleanup(img.cleanup);
     const engines = chooseEngines(skip, { dockerdBridge: network === 'bridge' });
-    for (const e of engines) onCleanup(() => e.destroy());
     const floor = new RuncFloor();
     onCleanup(() => floor.destroy());
-    for (const e of engines) await prepare(e, img.tar);
+    await startEngines(engines, onCleanup, (e) => prepare(e, img.tar));
     await floor.setup(img.tar);
-    console.log(hostLine());
-    for (const e of engines) console.log(await engineVersion(e));
     console.log(await runcVersion());
 
     const variants = buildVariants(engines, floor);

@@ -1,6 +1,6 @@
 /**
- * What both benchmarks share: arguments, the busybox rootfs tar, choosing the engines that are
- * installed, and tearing everything down even on Ctrl-C.
+ * What the benchmarks share: arguments, the busybox rootfs tar, choosing and starting the
+ * engines that are installed, and tearing everything down even on Ctrl-C.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
@@ -31,21 +31,40 @@ export async function buildBusyboxTar(): Promise<{ tar: string; cleanup: () => v
 }
 
 /**
- * berth always; dockerd and podman when installed and not skipped. Prints why one is left out.
- * dockerd runs without a network (`--bridge=none`) unless `dockerdBridge`: then on a bridge the
- * benchmark creates and removes.
+ * berth always; dockerd (and podman, unless `podman` is false) when installed and not skipped.
+ * Prints why one is left out. dockerd runs without a network (`--bridge=none`) unless
+ * `dockerdBridge`: then on a bridge the benchmark creates and removes.
  */
-export function chooseEngines(skip: Set<string>, opts: { dockerdBridge?: boolean } = {}): Engine[] {
-  const engines: Engine[] = [new BerthEngine()];
+export function chooseEngines(skip: Set<string>, opts: { dockerdBridge?: boolean; podman?: boolean } = {}): [BerthEngine, ...Engine[]] {
+  const engines: [BerthEngine, ...Engine[]] = [new BerthEngine()];
   const dockerd = DockerdEngine.available();
   if (skip.has('dockerd')) console.log('dockerd: skipped (--skip)');
   else if (dockerd) console.log(`dockerd: not measured: ${dockerd}`);
   else engines.push(new DockerdEngine({ bridge: opts.dockerdBridge }));
+  if (opts.podman === false) return engines;
   const podman = PodmanEngine.available();
   if (skip.has('podman')) console.log('podman: skipped (--skip)');
   else if (podman) console.log(`podman: not measured: ${podman}`);
   else engines.push(new PodmanEngine());
   return engines;
+}
+
+/**
+ * Starts every engine (with `start`, by default a bare start) after registering its teardown,
+ * then prints the host line and each engine's version.
+ */
+export async function startEngines(engines: Engine[], onCleanup: OnCleanup, start: (e: Engine) => Promise<void> = (e) => e.start()): Promise<void> {
+  for (const e of engines) onCleanup(() => e.destroy());
+  for (const e of engines) await start(e);
+  console.log(hostLine());
+  for (const e of engines) console.log(await engineVersion(e));
+}
+
+/** A temporary directory of the benchmark's, removed at cleanup. */
+export function workDir(name: string, onCleanup: OnCleanup): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), `berth-bench-${name}-`));
+  onCleanup(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
 }
 
 /** Starts an engine and loads busybox; prints how long that took. */
@@ -67,7 +86,10 @@ export function isInterrupted(): boolean {
  * Runs `body`, then every cleanup in reverse order of registration, also on SIGINT/SIGTERM.
  * Cleanups must be idempotent: a signal may arrive while they already run.
  */
-export async function withCleanup(body: (onCleanup: (fn: () => Promise<void> | void) => void) => Promise<void>): Promise<void> {
+/** Registers teardown work, run in reverse order at the end or on a signal. */
+export type OnCleanup = (fn: () => Promise<void> | void) => void;
+
+export async function withCleanup(body: (onCleanup: OnCleanup) => Promise<void>): Promise<void> {
   const fns: Array<() => Promise<void> | void> = [];
   let running: Promise<void> | null = null;
   const cleanup = (): Promise<void> => {
