@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import * as tarStream from 'tar-stream';
 import { readSmallFile } from '../read-small';
-import { major, minor } from './tar-header';
+import { hostEntry } from './host-entry';
 
 /**
  * Tar archives of a host directory tree, as Docker's TarWithOptions writes them: entries in
@@ -75,30 +75,10 @@ export class TarWriter {
   }
 
   async add(p: string, name: string, st: fs.Stats): Promise<void> {
-    const pack = this.pack;
-    const base = { name, mode: st.mode & 0o7777, uid: st.uid, gid: st.gid, mtime: st.mtime };
-    if (st.isDirectory()) {
-      await writeEntry(pack, { ...base, name: name.endsWith('/') ? name : `${name}/`, type: 'directory' }, null);
-      return;
-    }
-    if (st.isSymbolicLink()) {
-      await writeEntry(pack, { ...base, type: 'symlink', linkname: await fs.promises.readlink(p) }, null);
-      return;
-    }
-    const key = `${st.dev}:${st.ino}`;
-    if (st.nlink > 1) {
-      const first = this.links.get(key);
-      if (first !== undefined) {
-        await writeEntry(pack, { ...base, type: 'link', linkname: first }, null);
-        return;
-      }
-      this.links.set(key, name);
-    }
-    if (st.isFile()) await writeEntry(pack, { ...base, type: 'file', size: st.size }, p);
-    else if (st.isCharacterDevice() || st.isBlockDevice()) {
-      await writeEntry(pack, { ...base, type: st.isCharacterDevice() ? 'character-device' : 'block-device', devmajor: major(st.rdev), devminor: minor(st.rdev) }, null);
-    } else if (st.isFIFO()) await writeEntry(pack, { ...base, type: 'fifo' }, null);
-    // sockets are not archived
+    const e = hostEntry(p, name, st, this.links);
+    if (!e) return;
+    const header = { ...e, name: e.type === 'directory' && !name.endsWith('/') ? `${name}/` : name, mode: st.mode & 0o7777, uid: st.uid, gid: st.gid, mtime: st.mtime };
+    await writeEntry(this.pack, header, e.type === 'file' ? p : null);
   }
 
   /** Runs `fill`, then ends the archive (or fails it with fill's error). */

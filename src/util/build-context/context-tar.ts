@@ -1,7 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Readable } from 'node:stream';
-import { encodeHeader, major, minor, type HeaderFields } from '../archive/tar-header';
+import { hostEntry } from '../archive/host-entry';
+import { encodeHeader } from '../archive/tar-header';
 import { keepBuildFiles, PatternMatcher, readDockerignore, type MatchInfo } from './dockerignore';
 
 /**
@@ -143,32 +144,19 @@ export function* contextTarChunks(dir: string, opts: ContextOptions = {}, lazy =
   let ignoreSeen = false;
   for (const { name, abs, st } of entries) {
     const mtime = Math.floor(st.mtimeMs / 1000);
-    const base = { name, mode: st.mode & 0o7777, uid: 0, gid: 0, size: 0, mtime };
+    const base = { name, mode: st.mode & 0o7777, uid: 0, gid: 0, mtime };
     if (extra && name === '.dockerignore' && st.isFile()) {
       ignoreSeen = true;
       yield* bufferEntry(name, Buffer.concat([fs.readFileSync(abs), Buffer.from(`\n${extra.name}\n`)]), base.mode, mtime);
       continue;
     }
-    let h: HeaderFields;
-    if (st.isDirectory()) h = { ...base, type: 'directory' };
-    else if (st.isSymbolicLink()) h = { ...base, type: 'symlink', linkname: fs.readlinkSync(abs) };
-    else if (st.isCharacterDevice() || st.isBlockDevice()) {
-      h = { ...base, type: st.isCharacterDevice() ? 'character-device' : 'block-device', devmajor: major(st.rdev), devminor: minor(st.rdev) };
-    } else if (st.isFIFO()) h = { ...base, type: 'fifo' };
-    else {
-      const key = `${st.dev}:${st.ino}`;
-      const first = st.nlink > 1 ? links.get(key) : undefined;
-      if (first !== undefined) h = { ...base, type: 'link', linkname: first };
-      else {
-        if (st.nlink > 1) links.set(key, name);
-        yield encodeHeader({ ...base, type: 'file', size: st.size });
-        yield* fileData(abs, name, st.size);
-        const pad = padding(st.size);
-        if (pad) yield pad;
-        continue;
-      }
-    }
-    yield encodeHeader(h);
+    const e = hostEntry(abs, name, st, links);
+    if (!e) continue;
+    yield encodeHeader({ ...base, ...e });
+    if (e.type !== 'file') continue;
+    yield* fileData(abs, name, e.size);
+    const pad = padding(e.size);
+    if (pad) yield pad;
   }
   if (extra) {
     const now = Math.floor(Date.now() / 1000);
