@@ -308,6 +308,13 @@ describe('build engine (docker build, classic builder)', () => {
     const res = await rawRequest(daemon().sock, 'POST', '/v1.41/build', evil.toString('latin1'), { 'Content-Type': 'application/x-tar' });
     assert.match(res.body, /escapes|outside|invalid tar entry/, res.body);
     assert.equal(fs.existsSync(path.join(daemon().dataRoot, '..', 'escaped-by-build')), false);
+
+    // a context cut inside the Dockerfile's data is an error, never a shorter Dockerfile
+    const whole = buildTar([{ name: 'Dockerfile', body: 'FROM busybox\nRUN echo one\nRUN echo two\n' }]);
+    const cut = await rawRequest(daemon().sock, 'POST', '/v1.41/build?t=cut', whole.subarray(0, 512 + 20).toString('latin1'), { 'Content-Type': 'application/x-tar' });
+    assert.equal(cut.status, 400, cut.body);
+    assert.match(cut.body, /unexpected end of data/);
+    assert.equal((await docker(['image', 'inspect', 'cut'])).code, 1);
   });
 
   it('.dockerignore leaves the Dockerfile and itself out of the image when it names them (server side)', T, async () => {

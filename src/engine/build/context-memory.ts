@@ -50,10 +50,9 @@ export class MemoryContext {
   /** The context, or null when its tar is not one this class keeps (see above). */
   static async parse(tar: Buffer, dir: string): Promise<MemoryContext | null> {
     const entries = new Map<string, Entry>();
-    // the reader hands out slices of `tar`: no stream per entry, no copy of the content
-    // completed to whole blocks and an end marker, as padded() does for the disk path
-    const tail = Buffer.alloc((512 - (tar.length % 512)) % 512 + 1024);
-    const reader = new TarReader((async function* () { yield tar; yield tail; })());
+    // the reader hands out slices of `tar`: no stream per entry, no copy of the content;
+    // a tar may stop after its last entry's data, as for the disk path (completeTar)
+    const reader = new TarReader((async function* () { yield tar; })(), { lenientEnd: true });
     let plain = true;
     try {
       for (let entry = await reader.next(); entry; entry = await reader.next()) {

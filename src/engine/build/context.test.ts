@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { Readable } from 'node:stream';
 import * as tarStream from 'tar-stream';
 import { extractContext, readDockerfile } from './context';
+import { MemoryContext } from './context-memory';
 
 function tarOf(entries: { name: string; body?: string; type?: 'file' | 'symlink'; linkname?: string }[]): Promise<Buffer> {
   const pack = tarStream.pack();
@@ -45,6 +46,15 @@ describe('build context', () => {
     assert.equal(await readDockerfile(dir, ''), 'FROM busybox\n');
     assert.equal(fs.readFileSync(path.join(dir, 'a'), 'utf8'), 'x'.repeat(600));
     fs.rmSync(dir, { recursive: true });
+  });
+
+  it('refuses a tar cut inside an entry\'s data, in memory and on disk, instead of completing it with zeros', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ctx-'));
+    const full = await tarOf([{ name: 'Dockerfile', body: 'FROM busybox\nRUN echo one\nRUN echo two\n' }]);
+    const cut = full.subarray(0, 512 + 20); // "FROM busybox\nRUN ec"
+    assert.equal(await MemoryContext.parse(cut, dir), null);
+    await assert.rejects(extractContext(Readable.from([cut]), dir), /failed to extract the build context: invalid tar stream: unexpected end of data/);
+    fs.rmSync(dir, { recursive: true, force: true });
   });
 
   it('never reads a Dockerfile through a link out of the context, nor extracts entries out of it', async () => {

@@ -4,6 +4,7 @@ import { Readable } from 'node:stream';
 import { PatternMatcher, readDockerignore } from '../../build';
 import { decompressedTar } from '../../layer';
 import { extractTar, scopedJoin } from '../../util/archive';
+import { completeTar } from '../../util/archive/tar-reader';
 import { InvalidParameterError } from '../../util/errors';
 
 /**
@@ -30,25 +31,10 @@ export async function extractContext(body: Readable, dir: string, rename?: (name
     throw new InvalidParameterError(`failed to read the build context: ${(e as Error).message}`);
   }
   try {
-    await extractTar(Readable.from(padded(tar)), dir, { scope: dir, noOverwriteDirNonDir: false, ...(rename ? { rename } : {}) });
+    await extractTar(Readable.from(completeTar(tar)), dir, { scope: dir, noOverwriteDirNonDir: false, ...(rename ? { rename } : {}) });
   } catch (e) {
     throw new InvalidParameterError(`failed to extract the build context: ${(e as Error).message}`);
   }
-}
-
-/**
- * The tar completed to whole blocks and an end marker: the docker CLI's context with `-f -`
- * (Go's tar rewritten by ReplaceFileTarWrapper) stops after the last entry's data, without
- * its padding or the two zero blocks, which Go's reader accepts and tar-stream would not.
- */
-export async function* padded(tar: Readable): AsyncGenerator<Buffer> {
-  let n = 0;
-  for await (const chunk of tar) {
-    const b = chunk as Buffer;
-    n += b.length;
-    yield b;
-  }
-  yield Buffer.alloc((512 - (n % 512)) % 512 + 1024);
 }
 
 /** A context that is just a Dockerfile (`docker build - < Dockerfile`, or a `remote` text file). */

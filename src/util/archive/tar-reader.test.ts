@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { InvalidParameterError } from '../errors';
 import { encodeHeader } from './tar-header';
-import { TarReader, looksLikeTar } from './tar-reader';
+import { TarReader, completeTar, looksLikeTar } from './tar-reader';
 import { makeTar } from './test-tar';
 
 async function* chunked(b: Buffer, size: number): AsyncGenerator<Buffer> {
@@ -53,3 +53,39 @@ test('the reader refuses a bad checksum and a truncated stream; looksLikeTar tel
   const back = await new TarReader(chunked(Buffer.concat([h, Buffer.from('abc'), Buffer.alloc(509), Buffer.alloc(1024)]), 64)).next();
   assert.deepEqual([back?.header.name, back?.header.uid, back?.header.mode, back?.header.size, back?.header.mtime.getTime()], ['x'.repeat(200), 3_000_000, 0o640, 3, 1_700_000_000_000]);
 });
+
+async function completed(tar: Buffer, chunk: number): Promise<Buffer> {
+  const out: Buffer[] = [];
+  for await (const c of completeTar(chunked(tar, chunk))) out.push(Buffer.from(c));
+  return Buffer.concat(out);
+}
+
+async function names(tar: Buffer): Promise<Array<[string, string]>> {
+  const r = new TarReader(chunked(tar, 1 << 20));
+  const out: Array<[string, string]> = [];
+  for (let e = await r.next(); e; e = await r.next()) {
+    out.push([e.header.name, Buffer.concat(await r.rest()).toString()]);
+    await r.endEntry();
+  }
+  return out;
+}
+
+test('completeTar puts back what a tar may leave out after its last data, never content', async () => {
+  const tar = await makeTar([{ name: 'a', content: 'x'.repeat(700) }, { name: 'Dockerfile', content: 'FROM busybox\n' }]);
+  const dataEnd = 512 + 1024 + 512 + 'FROM busybox\n'.length; // a's header and data, then Dockerfile's
+  for (const chunk of [1, 100, 4096]) {
+    // whole: the same bytes, then zeros
+    const whole = await completed(tar, chunk);
+    assert.ok(whole.subarray(0, tar.length).equals(tar));
+    assert.ok(whole.subarray(tar.length).every((b) => b === 0));
+    // cut after the last entry's data (the docker CLI's `-f -` context): completed
+    const cut = await completed(tar.subarray(0, dataEnd), chunk);
+    assert.equal(cut.length % 512, 0);
+    assert.deepEqual(await names(cut), [['a', 'x'.repeat(700)], ['Dockerfile', 'FROM busybox\n']]);
+    // cut inside content or inside a header: an error, not zeros passed off as content
+    await assert.rejects(completed(tar.subarray(0, dataEnd - 3), chunk), InvalidParameterError);
+    await assert.rejects(completed(tar.subarray(0, 600), chunk), InvalidParameterError);
+    await assert.rejects(completed(tar.subarray(0, 1536 + 100), chunk), InvalidParameterError);
+  }
+});
+

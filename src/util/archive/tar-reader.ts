@@ -123,7 +123,12 @@ export class TarReader {
   /** the bytes after the end-of-archive marker (with it), once done */
   trailer: Buffer = Buffer.alloc(0);
 
-  constructor(input: AsyncIterable<Buffer>) {
+  /**
+   * `lenientEnd`: input that stops right after an entry's content, without its padding or the
+   * end-of-archive blocks, ends the archive there, as Go's reader (Docker's) accepts. Content
+   * cut short is an error either way.
+   */
+  constructor(input: AsyncIterable<Buffer>, private readonly opts: { lenientEnd?: boolean } = {}) {
     this.it = input[Symbol.asyncIterator]();
   }
 
@@ -197,7 +202,9 @@ export class TarReader {
     if (this.left > 0) await this.rest();
     const p = this.padding;
     this.padding = 0;
-    return p ? Buffer.from(await this.takeExact(p)) : Buffer.alloc(0);
+    if (!p) return Buffer.alloc(0);
+    if (this.opts.lenientEnd && !(await this.fill(1))) return Buffer.alloc(p); // the input ends here
+    return Buffer.from(await this.takeExact(p));
   }
 
   /** The next entry, or null at the end (then `trailer` holds the bytes after the last one). */
@@ -264,4 +271,29 @@ export class TarReader {
       return { header, raw: raw.length === 1 ? raw[0] : Buffer.concat(raw), body: this.content() };
     }
   }
+}
+
+/**
+ * The tar's bytes with what Go's reader lets a tar leave out put back (the last entry's
+ * padding, the end-of-archive blocks), for readers that need them: the docker CLI's context
+ * with `-f -` stops after the last entry's data. Content cut short fails ("unexpected end of
+ * data"), as Go's reader fails with an unexpected EOF: it is never completed with zeros.
+ */
+export async function* completeTar(input: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+  const reader = new TarReader(input, { lenientEnd: true });
+  let n = 0;
+  for (let entry = await reader.next(); entry; entry = await reader.next()) {
+    n += entry.raw.length;
+    yield entry.raw;
+    for await (const c of entry.body) {
+      n += c.length;
+      yield c;
+    }
+    const pad = await reader.endEntry();
+    n += pad.length;
+    if (pad.length) yield pad;
+  }
+  n += reader.trailer.length;
+  if (reader.trailer.length) yield reader.trailer;
+  yield Buffer.alloc((BLOCK - (n % BLOCK)) % BLOCK + 2 * BLOCK);
 }
