@@ -1,13 +1,16 @@
 import * as fs from 'node:fs';
+import { openRegularSync } from './open-regular';
 
 /**
  * Reads a small file whole with plain syscalls (no thread-pool round trip per file, which
  * dominates when packing thousands of small files). Never follows a final symlink. A file
- * that shrank since `size` was taken is zero-padded: a tar header already promised `size`.
+ * that shrank since `size` was taken is zero-padded: a tar header already promised `size`;
+ * one that is no longer a regular file (see openRegularSync) reads as all zeros.
  */
 export function readSmallFile(file: string, size: number): Buffer {
   const buf = Buffer.allocUnsafe(size);
-  const fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW);
+  const fd = openRegularSync(file);
+  if (fd === null) return buf.fill(0);
   let off = 0;
   try {
     while (off < size) {

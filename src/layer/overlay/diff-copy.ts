@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { InvalidParameterError } from '../../util/errors';
+import { openRegular } from '../../util/open-regular';
 import { readSmallFile } from '../../util/read-small';
 import { makeFifos, makeWhiteouts, setXattrs } from './host-tools';
 import { encodeHeader, type HeaderFields } from '../../util/archive/tar-header';
@@ -138,13 +139,14 @@ async function copyFile(
       fs.closeSync(out);
     }
   } else {
-    const inp = await fs.promises.open(src, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW);
+    // no longer a regular file (swapped meanwhile, with --pause=false): zeros, as a shrunk file's tail
+    const inp = await openRegular(src);
     const out = await fs.promises.open(target, flags, st.mode & 0o777);
     try {
       const buf = Buffer.allocUnsafe(CHUNK);
       for (let left = size; left > 0;) {
         const want = Math.min(CHUNK, left);
-        let { bytesRead } = await inp.read(buf, 0, want, null);
+        let { bytesRead } = inp ? await inp.read(buf, 0, want, null) : { bytesRead: 0 };
         if (bytesRead === 0) { buf.fill(0, 0, want); bytesRead = want; }
         const chunk = buf.subarray(0, bytesRead);
         hash.update(chunk);
@@ -153,7 +155,7 @@ async function copyFile(
       }
       finish(target, name, st, false, out.fd);
     } finally {
-      await inp.close();
+      await inp?.close();
       await out.close();
     }
   }

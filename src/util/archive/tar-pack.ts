@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import * as tarStream from 'tar-stream';
+import { openRegular } from '../open-regular';
 import { readSmallFile } from '../read-small';
 import { hostEntry } from './host-entry';
 
@@ -43,19 +44,20 @@ async function writeEntry(pack: tarStream.Pack, header: Partial<tarStream.Header
   let failed: (e: Error) => void = () => undefined;
   const finished = new Promise<void>((resolve, reject) => { done = resolve; failed = reject; });
   const entry = pack.entry(header, (err) => (err ? failed(err) : done())) as unknown as Writable;
-  const fh = await fs.promises.open(hostPath, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW);
+  // no longer a regular file (swapped meanwhile): its promised size is written as zeros
+  const fh = await openRegular(hostPath);
   try {
     let left = size;
     const buf = Buffer.alloc(64 * 1024);
     while (left > 0) {
-      const { bytesRead } = await fh.read(buf, 0, Math.min(buf.length, left), null);
+      const { bytesRead } = fh ? await fh.read(buf, 0, Math.min(buf.length, left), null) : { bytesRead: 0 };
       // a file that shrank while being read is padded: the header already promised `size`
       const chunk = bytesRead > 0 ? Buffer.from(buf.subarray(0, bytesRead)) : Buffer.alloc(Math.min(buf.length, left));
       left -= chunk.length;
       if (!entry.write(chunk)) await new Promise((r) => entry.once('drain', r));
     }
   } finally {
-    await fh.close();
+    await fh?.close();
   }
   entry.end();
   await finished;

@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Readable } from 'node:stream';
 import { hostEntry } from '../archive/host-entry';
+import { openRegularSync } from '../open-regular';
 import { encodeHeader } from '../archive/tar-header';
 import { keepBuildFiles, PatternMatcher, readDockerignore, type MatchInfo } from './dockerignore';
 
@@ -105,7 +106,8 @@ function padding(size: number): Buffer | null {
 
 /** A file's bytes, exactly `size` of them: a file that shrank meanwhile fails (docker: "missed writing"). */
 function* fileData(abs: string, name: string, size: number): Generator<Buffer> {
-  const fd = fs.openSync(abs, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW);
+  const fd = openRegularSync(abs);
+  if (fd === null) throw new Error(`archive/tar: ${name} is no longer a regular file`);
   try {
     let left = size;
     while (left > 0) {
