@@ -197,6 +197,20 @@ describe('container filesystem', () => {
         assert.ok((await okRun(cli, ['diff', c])).includes('A /newdir/file.txt'));
       });
 
+      it('cp -a gives the files to the container\'s user, read from its own passwd; a FIFO there stops nothing', T, async () => {
+        const u = `${c}-user`;
+        await okRun(cli, ['run', '-d', '--name', u, '--user', 'nobody', 'busybox', 'sleep', '300']);
+        await okRun(cli, ['cp', '-a', path.join(dir(), 'file.txt'), `${u}:/tmp/`]);
+        assert.equal(await okRun(cli, ['exec', u, 'stat', '-c', '%u:%g', '/tmp/file.txt']), '65534:65534\n');
+        // a container's root swaps its passwd for a FIFO: the lookup must not wait for a writer
+        await okRun(cli, ['exec', '-u', '0', u, 'sh', '-c', 'rm /etc/passwd && mkfifo /etc/passwd']);
+        const again = await cli(['cp', '-a', path.join(dir(), 'file.txt'), `${u}:/tmp/again.txt`], { timeoutMs: 30_000 });
+        assert.equal(again.code, 1, describeResult(again));
+        assert.match(again.stderr, /unable to find user nobody: no matching entries in passwd file/);
+        await okRun(cli, ['version'], { timeoutMs: 10_000 }); // the daemon still answers
+        await okRun(cli, ['rm', '-f', u]);
+      });
+
       it('a link to / in the container cannot make cp read or write the host', T, async () => {
         const marker = path.join(os.tmpdir(), `berth-escape-${name}-${process.pid}`);
         writeFileSync(marker, 'host secret\n');

@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import type { Readable } from 'node:stream';
 import type { ImageRecord } from '../../image';
 import { computeChanges, decompressedTar, opaqueDirs, withLowerView } from '../../layer';
+import { resolveUser } from '../../runtime';
 import { ExtractError, containerPath, extractTar, packTree, preserveTrailingDotOrSeparator, resolveInRoot, scopedJoin } from '../../util/archive';
 import { ConflictError, EngineError, InvalidParameterError, NotFoundError, SystemError } from '../../util/errors';
 import { rfc3339Nano } from '../../util/time';
@@ -200,7 +201,8 @@ export class ContainerFsService implements ContainerFsBackend {
       if (!st.isDirectory()) throw new InvalidParameterError('extraction point is not a directory');
       if (vm && !vm.rw) throw new ConflictError('mounted volume is marked read-only');
       if (!vm && doc.hostConfig.ReadonlyRootfs) throw new ConflictError('container rootfs is marked read-only');
-      const chown = opts.copyUIDGID && doc.config.User ? containerUser(rootfs, doc.config.User) : undefined;
+      // the container user as its processes get it: looked up in the container's own files
+      const chown = opts.copyUIDGID && doc.config.User ? resolveUser(rootfs, doc.config.User) : undefined;
       try {
         // gzip is accepted as Docker's Untar does
         await extractTar(await decompressedTar(tar), dest, { scope, noOverwriteDirNonDir: opts.noOverwriteDirNonDir, chown });
@@ -219,22 +221,4 @@ export class ContainerFsService implements ContainerFsBackend {
   commit(ref: string, opts: CommitOptions): Promise<{ Id: string }> {
     return commitContainer(this.deps, this.images, this.get(ref), opts);
   }
-}
-
-/** uid/gid of "user[:group]" in the container's /etc/passwd and /etc/group (numeric allowed). */
-function containerUser(rootfs: string, spec: string): { uid: number; gid: number } {
-  const [user, group] = spec.split(':');
-  const read = (f: string): string[][] => {
-    try { return fs.readFileSync(scopedJoin(rootfs, f), 'utf8').split('\n').map((l) => l.split(':')); } catch { return []; }
-  };
-  const pw = read('/etc/passwd').find((r) => r[0] === user || r[2] === user);
-  const uid = /^\d+$/.test(user) ? Number(user) : pw ? Number(pw[2]) : NaN;
-  if (Number.isNaN(uid)) throw new InvalidParameterError(`unable to find user ${user}: no matching entries in passwd file`);
-  let gid = pw ? Number(pw[3]) : 0;
-  if (group) {
-    const gr = read('/etc/group').find((r) => r[0] === group || r[2] === group);
-    gid = /^\d+$/.test(group) ? Number(group) : gr ? Number(gr[2]) : NaN;
-    if (Number.isNaN(gid)) throw new InvalidParameterError(`unable to find group ${group}: no matching entries in group file`);
-  }
-  return { uid, gid };
 }
