@@ -1,5 +1,5 @@
 import * as fs from 'node:fs';
-import * as path from 'node:path';
+import { scopedJoin } from '../../util/archive';
 import { InvalidParameterError, SystemError } from '../../util/errors';
 
 export interface ResolvedUser {
@@ -14,45 +14,15 @@ interface PasswdEntry { name: string; uid: number; gid: number; home: string }
 interface GroupEntry { name: string; gid: number; members: string[] }
 
 const MAX_ID = 2147483647;
-const MAX_SYMLINKS = 255;
 /** passwd/group files bigger than this are not believed (a container image could hand us anything) */
 const MAX_FILE = 16 * 1024 * 1024;
-
-/**
- * Resolves `p` inside `root` as if `root` were "/": absolute symlinks restart at root and ".."
- * never climbs above it, so a link in an image cannot point us at a host file.
- */
-export function resolveInRoot(root: string, p: string): string {
-  let todo = p.split('/').filter(Boolean);
-  const done: string[] = [];
-  let links = 0;
-  while (todo.length > 0) {
-    const part = todo.shift() as string;
-    if (part === '.') continue;
-    if (part === '..') { done.pop(); continue; }
-    const full = path.join(root, ...done, part);
-    let st: fs.Stats;
-    try {
-      st = fs.lstatSync(full);
-    } catch {
-      done.push(part, ...todo);
-      break;
-    }
-    if (!st.isSymbolicLink()) { done.push(part); continue; }
-    if (++links > MAX_SYMLINKS) throw new SystemError(`too many levels of symbolic links resolving ${p} in the container`);
-    const target = fs.readlinkSync(full);
-    if (target.startsWith('/')) done.length = 0;
-    todo = target.split('/').filter(Boolean).concat(todo);
-  }
-  return path.join(root, ...done);
-}
 
 /** The text of a regular file inside the rootfs, or null when it is absent or not a plain file. */
 function readInRoot(root: string, file: string): string | null {
   let fd: number;
   try {
     // a symlink loop reads as a missing file, as it would to libc
-    const full = resolveInRoot(root, file);
+    const full = scopedJoin(root, file);
     fd = fs.openSync(full, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK);
   } catch {
     return null;
