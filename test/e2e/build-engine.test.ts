@@ -282,6 +282,14 @@ describe('build engine (docker build, classic builder)', () => {
     assert.match(r.stderr, /^Get "http:\/\/127\.0\.0\.1:1\/v2\/": dial tcp 127\.0\.0\.1:1: connect: connection refused$/m);
   });
 
+  it('COPY --chown looks names up in the stage\'s own passwd, where a FIFO stops nothing', T, async () => {
+    const dir = context({ Dockerfile: 'FROM busybox\nCOPY --chown=nobody f.txt /f\nRUN stat -c %u:%g /f\nRUN rm /etc/passwd && mkfifo /etc/passwd\nCOPY --chown=nobody f.txt /g\n', 'f.txt': 'f\n' });
+    const r = await build(dir);
+    assert.equal(r.code, 1, describeResult(r));
+    assert.match(r.stdout, /^65534:65534$/m);
+    assert.match(r.stderr, /can't find uid for user nobody: no such user: nobody/);
+  });
+
   it('a failing RUN reports the classic message and leaves no tagged image', T, async () => {
     const r = await build(context({ Dockerfile: 'FROM busybox\nENV A=1\nRUN false\nCMD ["true"]\n' }), '-t', 'half:made');
     assert.equal(r.code, 1, describeResult(r));

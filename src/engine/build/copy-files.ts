@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { scopedJoin } from '../../util/archive';
+import { readTextInRoot, scopedJoin } from '../../util/archive';
 import { copyAttrs, copyEntry as copyTreeEntry } from '../../util/copy-tree';
 import { InvalidParameterError } from '../../util/errors';
 
@@ -65,12 +65,7 @@ export async function resolveOwner(rootfs: string | null, spec: string): Promise
   const [user, group = user] = parts;
   const lookup = async (name: string, file: string): Promise<number | null> => {
     if (/^\d+$/.test(name)) return Number(name);
-    let text = '';
-    try {
-      if (rootfs) text = await fs.promises.readFile(scopedJoin(rootfs, file), 'utf8');
-    } catch {
-      text = '';
-    }
+    const text = (rootfs && readTextInRoot(rootfs, file)) || '';
     for (const line of text.split('\n')) {
       const f = line.split(':');
       if (f[0] === name && f.length > 2 && /^\d+$/.test(f[2])) return Number(f[2]);

@@ -1,5 +1,4 @@
-import * as fs from 'node:fs';
-import { scopedJoin } from '../../util/archive';
+import { readTextInRoot } from '../../util/archive';
 import { InvalidParameterError, SystemError } from '../../util/errors';
 
 export interface ResolvedUser {
@@ -14,27 +13,6 @@ interface PasswdEntry { name: string; uid: number; gid: number; home: string }
 interface GroupEntry { name: string; gid: number; members: string[] }
 
 const MAX_ID = 2147483647;
-/** passwd/group files bigger than this are not believed (a container image could hand us anything) */
-const MAX_FILE = 16 * 1024 * 1024;
-
-/** The text of a regular file inside the rootfs, or null when it is absent or not a plain file. */
-function readInRoot(root: string, file: string): string | null {
-  let fd: number;
-  try {
-    // a symlink loop reads as a missing file, as it would to libc
-    const full = scopedJoin(root, file);
-    fd = fs.openSync(full, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK);
-  } catch {
-    return null;
-  }
-  try {
-    const st = fs.fstatSync(fd);
-    if (!st.isFile() || st.size > MAX_FILE) return null;
-    return fs.readFileSync(fd, 'utf8');
-  } finally {
-    fs.closeSync(fd);
-  }
-}
 
 function parseId(s: string): number | null {
   if (!/^\d+$/.test(s)) return null;
@@ -75,8 +53,8 @@ function parseGroup(text: string | null): GroupEntry[] {
  */
 export function resolveUser(rootfs: string, user: string, groupAdd: readonly string[] = []): ResolvedUser {
   const [userArg, groupArg = ''] = user.split(/:(.*)/s, 2);
-  const passwd = parsePasswd(readInRoot(rootfs, '/etc/passwd'));
-  const groups = parseGroup(readInRoot(rootfs, '/etc/group'));
+  const passwd = parsePasswd(readTextInRoot(rootfs, '/etc/passwd'));
+  const groups = parseGroup(readTextInRoot(rootfs, '/etc/group'));
 
   const uidArg = parseId(userArg);
   const entry = passwd.find((u) => (userArg === '' ? u.uid === 0 : uidArg !== null ? u.uid === uidArg : u.name === userArg));

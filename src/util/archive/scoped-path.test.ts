@@ -1,9 +1,10 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { resolveInRoot, scopedJoin, splitPathDirEntry } from './scoped-path';
+import { readTextInRoot, resolveInRoot, scopedJoin, splitPathDirEntry } from './scoped-path';
 
 function tree(): string {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'scoped-'));
@@ -59,3 +60,26 @@ test('splitPathDirEntry as moby splits copy paths', () => {
   assert.deepEqual(splitPathDirEntry('/a/b'), { dir: '/a', base: 'b' });
   assert.deepEqual(splitPathDirEntry('/'), { dir: '/', base: '/' });
 });
+
+test('readTextInRoot reads a regular file within root; a FIFO, a loop or an oversized file is null', () => {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'scoped-read-'));
+  try {
+    fs.mkdirSync(path.join(root, 'etc'));
+    fs.writeFileSync(path.join(root, 'etc', 'passwd'), 'root:x:0:0::/root:/bin/sh\n');
+    fs.symlinkSync('/etc/passwd', path.join(root, 'link'));
+    fs.symlinkSync('loop', path.join(root, 'loop'));
+    execFileSync('mkfifo', [path.join(root, 'etc', 'group')]);
+    assert.equal(readTextInRoot(root, '/link'), 'root:x:0:0::/root:/bin/sh\n');
+    assert.equal(readTextInRoot(root, '/etc/passwd', 10), null);
+    assert.equal(readTextInRoot(root, '/loop'), null);
+    assert.equal(readTextInRoot(root, '/missing'), null);
+    // the FIFO is read in a child: a read that waits for a writer must fail this test, not hang it
+    const script = `process.stdout.write(String(require(${JSON.stringify(path.join(__dirname, 'scoped-path.js'))}).readTextInRoot(${JSON.stringify(root)}, '/etc/group')))`;
+    const r = spawnSync(process.execPath, ['-e', script], { timeout: 10_000, encoding: 'utf8' });
+    assert.equal(r.signal, null, 'reading the FIFO blocked');
+    assert.equal(r.stdout, 'null', r.stderr);
+  } finally {
+    fs.rmSync(root, { recursive: true, force: true });
+  }
+});
+

@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { openRegularSync } from '../open-regular';
 
 /**
  * Path resolution inside a root directory, as filepath-securejoin does: every symlink met
@@ -47,6 +48,27 @@ export function scopedJoin(root: string, unsafePath: string): string {
     pending = [...targetParts, ...pending];
   }
   return path.join(rootClean, ...done);
+}
+
+/**
+ * The text of the regular file at `file` inside root (links resolved within it: scopedJoin),
+ * or null when it is absent, unreadable, not a regular file (a FIFO there never blocks) or
+ * larger than `max`: for /etc/passwd and /etc/group of an image or a running container,
+ * which could hand us anything.
+ */
+export function readTextInRoot(root: string, file: string, max = 16 * 1024 * 1024): string | null {
+  let fd: number | null;
+  try {
+    fd = openRegularSync(scopedJoin(root, file));
+  } catch {
+    return null; // missing, or a symlink loop: missing, as libc sees it
+  }
+  if (fd === null) return null;
+  try {
+    return fs.fstatSync(fd).size > max ? null : fs.readFileSync(fd, 'utf8');
+  } finally {
+    fs.closeSync(fd);
+  }
 }
 
 /** The container path (absolute, "/"-rooted) of a host path under root. */
