@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { deviceMajor, deviceMinor } from '../../util/device-number';
 import type { OciDevice, OciDeviceCgroup } from './oci-types';
 
 /**
@@ -43,12 +44,8 @@ export function hostDevices(dir = '/dev'): OciDevice[] {
       } catch {
         continue;
       }
-      const rdev = st.rdev;
-      // glibc's gnu_dev_major/minor encoding
-      const major = Number(((rdev >> 8n) & 0xfffn) | ((rdev >> 32n) & ~0xfffn));
-      const minor = Number((rdev & 0xffn) | ((rdev >> 12n) & ~0xffn));
       out.push({
-        type: e.isCharacterDevice() ? 'c' : 'b', path: full, major, minor,
+        type: e.isCharacterDevice() ? 'c' : 'b', path: full, major: deviceMajor(st.rdev), minor: deviceMinor(st.rdev),
         fileMode: Number(st.mode & 0o7777n), uid: Number(st.uid), gid: Number(st.gid),
       });
     }

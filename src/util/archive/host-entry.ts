@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
-import { major, minor, type HeaderFields } from './tar-header';
+import { deviceMajor, deviceMinor } from '../device-number';
+import type { HeaderFields } from './tar-header';
 
 /** The type-dependent fields of a tar entry for a host file. */
 export type HostEntry = Pick<HeaderFields, 'type' | 'size' | 'linkname' | 'devmajor' | 'devminor'>;
@@ -21,7 +22,7 @@ export function hostEntry(hostPath: string, name: string, st: fs.Stats, links: M
   }
   if (st.isSymbolicLink()) return { type: 'symlink', size: 0, linkname: fs.readlinkSync(hostPath) };
   if (st.isCharacterDevice() || st.isBlockDevice()) {
-    return { type: st.isCharacterDevice() ? 'character-device' : 'block-device', size: 0, devmajor: major(st.rdev), devminor: minor(st.rdev) };
+    return { type: st.isCharacterDevice() ? 'character-device' : 'block-device', size: 0, devmajor: deviceMajor(st.rdev), devminor: deviceMinor(st.rdev) };
   }
   if (st.isFIFO()) return { type: 'fifo', size: 0 };
   return { type: 'file', size: st.size };

@@ -19,10 +19,6 @@ export interface HeaderFields {
   devminor?: number;
 }
 
-/** Linux's major and minor device numbers of a stat's rdev (glibc's gnu_dev_major/minor), for device entries. */
-export function major(rdev: number): number { return Number((BigInt(rdev) >> 8n) & 0xfffn) | Number((BigInt(rdev) >> 32n) & ~0xfffn); }
-export function minor(rdev: number): number { return Number(BigInt(rdev) & 0xffn) | Number((BigInt(rdev) >> 12n) & ~0xffn); }
-
 const FLAG: Record<HeaderFields['type'], string> = {
   file: '0', link: '1', symlink: '2', 'character-device': '3', 'block-device': '4', directory: '5', fifo: '6',
 };
