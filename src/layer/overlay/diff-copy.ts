@@ -5,7 +5,7 @@ import { InvalidParameterError } from '../../util/errors';
 import { openRegular } from '../../util/open-regular';
 import { readSmallFile } from '../../util/read-small';
 import { makeFifos, makeWhiteouts, setXattrs } from './host-tools';
-import { encodeHeader, type HeaderFields } from '../../util/archive/tar-header';
+import { dataPadding, encodeHeader, type HeaderFields } from '../../util/archive/tar-header';
 import type { TarSplitWriter } from './tar-split';
 import type { DiffEntry } from '../rootfs';
 
@@ -21,7 +21,6 @@ const IS_ROOT = process.getuid?.() === 0;
 /** files up to this size are copied with plain syscalls, larger ones in chunks off the thread pool */
 const SMALL_FILE = 256 * 1024;
 const CHUNK = 1 << 20;
-const ZEROS = Buffer.alloc(512);
 
 function umask(): number {
   const u = process.umask(0o022);
@@ -160,7 +159,7 @@ async function copyFile(
     }
   }
   split.file(name, size);
-  const padding = (512 - (size % 512)) % 512;
-  if (padding) emit(ZEROS.subarray(0, padding));
+  const pad = dataPadding(size);
+  if (pad) emit(pad);
   return size;
 }

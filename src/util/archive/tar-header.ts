@@ -134,3 +134,11 @@ export function encodeHeader(h: HeaderFields): Buffer {
   data.copy(padded);
   return Buffer.concat([ph, padded, main]);
 }
+
+const ZERO_BLOCK = Buffer.alloc(512);
+
+/** The zeros that complete `size` bytes of an entry's data to whole 512-byte blocks, or null. */
+export function dataPadding(size: number): Buffer | null {
+  const rest = size % 512;
+  return rest ? ZERO_BLOCK.subarray(0, 512 - rest) : null;
+}

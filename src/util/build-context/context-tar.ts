@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { Readable } from 'node:stream';
 import { hostEntry } from '../archive/host-entry';
 import { openRegularSync } from '../open-regular';
-import { encodeHeader } from '../archive/tar-header';
+import { dataPadding, encodeHeader } from '../archive/tar-header';
 import { keepBuildFiles, PatternMatcher, readDockerignore, type MatchInfo } from './dockerignore';
 
 /**
@@ -95,14 +95,10 @@ export function walkContext(dir: string, pm: PatternMatcher): ContextEntry[] {
   return [...contextEntries(dir, pm)];
 }
 
-const ZEROS = Buffer.alloc(1024);
+/** the two zero blocks that end a tar */
+const END_OF_ARCHIVE = Buffer.alloc(1024);
 /** files are read in pieces of this size, so a large context streams in bounded memory */
 const READ_CHUNK = 1024 * 1024;
-
-function padding(size: number): Buffer | null {
-  const rest = size % 512;
-  return rest ? ZEROS.subarray(0, 512 - rest) : null;
-}
 
 /** A file's bytes, exactly `size` of them: a file that shrank meanwhile fails (docker: "missed writing"). */
 function* fileData(abs: string, name: string, size: number): Generator<Buffer> {
@@ -129,7 +125,7 @@ function* fileData(abs: string, name: string, size: number): Generator<Buffer> {
 function* bufferEntry(name: string, content: Buffer, mode: number, mtime: number): Generator<Buffer> {
   yield encodeHeader({ name, type: 'file', mode, uid: 0, gid: 0, size: content.length, mtime });
   yield content;
-  const pad = padding(content.length);
+  const pad = dataPadding(content.length);
   if (pad) yield pad;
 }
 
@@ -157,7 +153,7 @@ export function* contextTarChunks(dir: string, opts: ContextOptions = {}, lazy =
     yield encodeHeader({ ...base, ...e });
     if (e.type !== 'file') continue;
     yield* fileData(abs, name, e.size);
-    const pad = padding(e.size);
+    const pad = dataPadding(e.size);
     if (pad) yield pad;
   }
   if (extra) {
@@ -165,12 +161,12 @@ export function* contextTarChunks(dir: string, opts: ContextOptions = {}, lazy =
     if (!ignoreSeen) yield* bufferEntry('.dockerignore', Buffer.from(`.dockerignore\n${extra.name}\n`), 0o600, now);
     yield* bufferEntry(extra.name, extra.content, 0o600, now);
   }
-  yield ZEROS;
+  yield END_OF_ARCHIVE;
 }
 
 /** A tar holding one file (a Dockerfile given on stdin, as WriteTempDockerfile + archive.Tar make it). */
 export function singleFileTar(name: string, content: Buffer, mode: number): Buffer {
-  return Buffer.concat([...bufferEntry(name, content, mode, Math.floor(Date.now() / 1000)), ZEROS]);
+  return Buffer.concat([...bufferEntry(name, content, mode, Math.floor(Date.now() / 1000)), END_OF_ARCHIVE]);
 }
 
 /**
