@@ -63,7 +63,7 @@ export async function resolveOwner(rootfs: string | null, spec: string): Promise
   if (parts.length > 2) throw new InvalidParameterError(`invalid chown string format: ${spec}`);
   // no group: the user's name (or number) names the group as well
   const [user, group = user] = parts;
-  const lookup = async (name: string, file: string): Promise<number | null> => {
+  const lookup = (name: string, file: string): number | null => {
     if (/^\d+$/.test(name)) return Number(name);
     const text = (rootfs && readTextInRoot(rootfs, file)) || '';
     for (const line of text.split('\n')) {
@@ -72,9 +72,9 @@ export async function resolveOwner(rootfs: string | null, spec: string): Promise
     }
     return null;
   };
-  const uid = await lookup(user, '/etc/passwd');
+  const uid = lookup(user, '/etc/passwd');
   if (uid === null) throw new InvalidParameterError(`can't find uid for user ${user}: no such user: ${user}`);
-  const gid = await lookup(group, '/etc/group');
+  const gid = lookup(group, '/etc/group');
   if (gid === null) throw new InvalidParameterError(`can't find gid for group ${group}: no such group: ${group}`);
   return { uid, gid };
 }

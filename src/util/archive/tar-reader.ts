@@ -281,19 +281,13 @@ export class TarReader {
  */
 export async function* completeTar(input: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
   const reader = new TarReader(input, { lenientEnd: true });
-  let n = 0;
   for (let entry = await reader.next(); entry; entry = await reader.next()) {
-    n += entry.raw.length;
     yield entry.raw;
-    for await (const c of entry.body) {
-      n += c.length;
-      yield c;
-    }
-    const pad = await reader.endEntry();
-    n += pad.length;
-    if (pad.length) yield pad;
+    yield* entry.body;
+    const padding = await reader.endEntry();
+    if (padding.length) yield padding;
   }
-  n += reader.trailer.length;
+  // every entry ends on a block boundary: only the trailer may not
   if (reader.trailer.length) yield reader.trailer;
-  yield Buffer.alloc((BLOCK - (n % BLOCK)) % BLOCK + 2 * BLOCK);
+  yield Buffer.alloc(pad(reader.trailer.length) + 2 * BLOCK);
 }
